@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from './scripts/lib/chromium';
+
+const PORT = 4173;
+const executablePath = findChromium();
+
+// The browser tests run twice, once per backend the lab is meant to run on: ?backend=webgl and
+// ?backend=wasm (tests/e2e/fixtures.ts adds the parameter).
+export default defineConfig({
+	testDir: 'tests/e2e',
+	timeout: 120_000,
+	expect: { timeout: 30_000 },
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	reporter: process.env.CI ? [['list']] : [['list']],
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}${process.env.BASE_PATH ?? ''}/`,
+		launchOptions: { executablePath, args: CHROMIUM_ARGS },
+		trace: 'retain-on-failure'
+	},
+	projects: [
+		{ name: 'webgl', metadata: { backend: 'webgl' } },
+		{ name: 'wasm', metadata: { backend: 'wasm' }, testIgnore: /webgl-only\./ }
+	],
+	webServer: {
+		command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+		url: `http://127.0.0.1:${PORT}${process.env.BASE_PATH ?? ''}/`,
+		reuseExistingServer: !process.env.CI,
+		timeout: 60_000
+	}
+});

@@ -1,0 +1,128 @@
+/**
+ * npm run bench [-- --json] [--backends wasm,webgl,cpu]: serves the built site on loopback, drives
+ * headless Chromium through the pages on each backend, and prints what it measured. It reports;
+ * it never fails on time. JSON: { backends: { <name>: {...} }, payload: {...}, machine: {...} }.
+ */
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+import { parseOptions, UsageError } from './cli/args';
+import { builtPages } from './lib/pages';
+import { CHROMIUM_ARGS, findChromium } from './lib/chromium';
+import { BUILD_DIR } from './lib/paths';
+import { measurePayload } from './bench/payload';
+import { PROBES } from './bench/probes';
+import { ensureBuild, startPreview } from './bench/server';
+
+const ALL_BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
+
+async function main() {
+	const options = parseOptions(
+		process.argv.slice(2),
+		[
+			{ name: 'json', kind: 'flag', help: 'print JSON' },
+			{
+				name: 'backends',
+				kind: 'string',
+				default: ALL_BACKENDS.join(','),
+				help: 'backends to measure'
+			},
+			{ name: 'port', kind: 'integer', default: 4179, min: 1024, max: 65535, help: 'loopback port' }
+		],
+		'bench'
+	);
+	const backends = String(options.backends).split(',');
+	for (const b of backends) {
+		if (!(ALL_BACKENDS as readonly string[]).includes(b)) {
+			throw new UsageError(`bench: --backends takes ${ALL_BACKENDS.join(', ')}, got "${b}"`);
+		}
+	}
+	const log = (line: string) => {
+		if (!options.json) console.log(line);
+		else console.error(line);
+	};
+	await ensureBuild(log);
+	const server = await startPreview(Number(options.port));
+	const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+	const result: {
+		backends: Record<string, Record<string, unknown>>;
+		payload: unknown;
+		machine: Record<string, unknown>;
+	} = { backends: {}, payload: {}, machine: {} };
+	try {
+		for (const backend of backends) {
+			const figures: Record<string, unknown> = {};
+			const context = await browser.newContext();
+			const page = await context.newPage();
+			const cdp = await context.newCDPSession(page);
+			await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+			const open = async (path: string) => {
+				await page.goto(`${server.url}${path}?backend=${backend}`);
+			};
+			for (const probe of PROBES) {
+				log(`${backend}: ${probe.name}…`);
+				try {
+					Object.assign(figures, await probe.run({ page, backend, open }));
+				} catch (err) {
+					figures[`${probe.name}Error`] = (err as Error).message.split('\n')[0];
+				}
+			}
+			figures.activeBackend = await page.evaluate(() =>
+				(globalThis as unknown as { __aiLab?: { backend(): string } }).__aiLab?.backend()
+			);
+			figures.renderer = await page.evaluate(() => {
+				const gl = document.createElement('canvas').getContext('webgl2');
+				const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+				return gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : null;
+			});
+			result.backends[backend] = figures;
+			await context.close();
+		}
+		log('payload…');
+		result.payload = await measurePayload(browser, server.url, builtPages(BUILD_DIR), 'wasm');
+		result.machine = {
+			cpus: os.cpus().length,
+			cpuModel: os.cpus()[0]?.model,
+			memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+			node: process.version,
+			chromium: browser.version()
+		};
+	} finally {
+		await browser.close();
+		server.stop();
+	}
+	if (options.json) console.log(JSON.stringify(result, null, 2));
+	else printTable(result);
+}
+
+function printTable(result: {
+	backends: Record<string, Record<string, unknown>>;
+	payload: unknown;
+}) {
+	console.log('\nPer backend:');
+	for (const [name, figures] of Object.entries(result.backends)) {
+		const shown = Object.entries(figures)
+			.filter(([k]) => k !== 'renderer' && !k.endsWith('RunsMs'))
+			.map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+			.join(', ');
+		console.log(`  ${name.padEnd(6)} ${shown}`);
+	}
+	const payload = result.payload as {
+		pages: Record<string, { jsGzipBytes: number; wasmGzipBytes: number }>;
+		models: Record<string, { gzipBytes: number }>;
+		data: Record<string, { bytes: number }>;
+	};
+	const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+	console.log('\nPayload (gzip):');
+	for (const [path, p] of Object.entries(payload.pages)) {
+		console.log(`  page ${path.padEnd(24)} JS ${kib(p.jsGzipBytes)}, WASM ${kib(p.wasmGzipBytes)}`);
+	}
+	for (const [id, m] of Object.entries(payload.models))
+		console.log(`  model ${id.padEnd(23)} ${kib(m.gzipBytes)}`);
+	for (const [id, d] of Object.entries(payload.data))
+		console.log(`  data ${id.padEnd(24)} ${kib(d.bytes)}`);
+}
+
+main().catch((err: Error) => {
+	console.error(`bench: ${err.message}`);
+	process.exit(err instanceof UsageError ? 2 : 1);
+});

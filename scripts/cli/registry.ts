@@ -1,0 +1,5 @@
+// Every `lab` command, in the order --help lists them. A lab adds its command here.
+import type { Command } from './command';
+import { info } from './commands/info';
+
+export const COMMANDS: Command<never>[] = [info as Command<never>];

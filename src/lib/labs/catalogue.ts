@@ -1,0 +1,42 @@
+/**
+ * The labs in course order. A lab that lands adds its route at src/routes/labs/<id>/ and sets
+ * `href` here to resolve('/labs/<id>/') (typed: it only compiles once the route exists); the home
+ * page links only to labs that have one.
+ */
+export interface LabEntry {
+	id: 'adversarial' | 'poisoning' | 'extraction' | 'privacy';
+	title: string;
+	summary: string;
+	href: string | null;
+}
+
+export const LABS: readonly LabEntry[] = [
+	{
+		id: 'adversarial',
+		title: 'Adversarial examples',
+		summary:
+			'FGSM and PGD against a digit classifier: drag eps and watch the prediction flip; compare robustness curves of a plain and an adversarially trained model.',
+		href: null
+	},
+	{
+		id: 'poisoning',
+		title: 'Data poisoning',
+		summary:
+			'Label flips against a toy fraud classifier, and a backdoor trigger hidden in training digits.',
+		href: null
+	},
+	{
+		id: 'extraction',
+		title: 'Model extraction',
+		summary:
+			'Steal a model through its prediction API, query by query, and watch an API-side detector.',
+		href: null
+	},
+	{
+		id: 'privacy',
+		title: 'Differential privacy',
+		summary:
+			'A noise slider on DP-SGD charting the privacy/accuracy trade-off, with an accountant that agrees with TensorFlow Privacy and Opacus.',
+		href: null
+	}
+];

@@ -1,0 +1,120 @@
+/**
+ * The shipped digit classifiers: their architectures (used by `npm run train`), their ids and
+ * where their weights come from. Every model takes [n, 28, 28, 1] pixels in [0, 1] and returns
+ * [n, 10] class probabilities.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+export const MODEL_IDS = ['mnist-softmax', 'mnist-cnn', 'mnist-cnn-adv'] as const;
+export type ModelId = (typeof MODEL_IDS)[number];
+
+export interface ModelInfo {
+	id: ModelId;
+	title: string;
+	summary: string;
+	/** The paper the model follows, cited where it is shown. */
+	reference: string;
+}
+
+export const MODEL_INFO: Record<ModelId, ModelInfo> = {
+	'mnist-softmax': {
+		id: 'mnist-softmax',
+		title: 'Softmax regression',
+		summary: 'A shallow linear model: 784 pixels straight into 10 class scores.',
+		reference:
+			'Goodfellow, Shlens, Szegedy 2015, "Explaining and Harnessing Adversarial Examples", section 4 (shallow softmax model)'
+	},
+	'mnist-cnn': {
+		id: 'mnist-cnn',
+		title: 'Small CNN',
+		summary: 'Two strided 5x5 convolutions and a dense layer, trained on clean digits.',
+		reference: 'LeCun et al. 1998, "Gradient-Based Learning Applied to Document Recognition"'
+	},
+	'mnist-cnn-adv': {
+		id: 'mnist-cnn-adv',
+		title: 'Adversarially trained CNN',
+		summary: 'The same CNN trained on a 50/50 mix of clean and FGSM-perturbed digits.',
+		reference: 'Goodfellow, Shlens, Szegedy 2015, section 6 (adversarial training with FGSM)'
+	}
+};
+
+/**
+ * Every shipped model ends in a linear layer of this name followed by a softmax, so attacks and
+ * training can work on logits (numerically stable cross-entropy) while the model still outputs
+ * probabilities.
+ */
+export const LOGITS_LAYER = 'logits';
+
+export function isModelId(value: string): value is ModelId {
+	return (MODEL_IDS as readonly string[]).includes(value);
+}
+
+/** Goodfellow et al. 2015, section 4: softmax regression on raw pixels. */
+export function buildSoftmax(seed: number): tfl.LayersModel {
+	return tfl.sequential({
+		name: 'mnist_softmax',
+		layers: [
+			tfl.layers.flatten({ inputShape: [28, 28, 1] }),
+			tfl.layers.dense({
+				units: 10,
+				name: LOGITS_LAYER,
+				kernelInitializer: tfl.initializers.glorotUniform({ seed })
+			}),
+			tfl.layers.activation({ activation: 'softmax', name: 'probs' })
+		]
+	});
+}
+
+/**
+ * A small CNN chosen to be fast on every backend: strided convolutions instead of pooling keep
+ * the work per digit near 0.7 MFLOP, so one-image FGSM fits well inside a frame even on WASM.
+ */
+export function buildCnn(seed: number): tfl.LayersModel {
+	const init = (offset: number) => tfl.initializers.heNormal({ seed: seed + offset });
+	return tfl.sequential({
+		name: 'mnist_cnn',
+		layers: [
+			tfl.layers.conv2d({
+				inputShape: [28, 28, 1],
+				filters: 16,
+				kernelSize: 5,
+				strides: 2,
+				padding: 'same',
+				activation: 'relu',
+				kernelInitializer: init(1)
+			}),
+			tfl.layers.conv2d({
+				filters: 32,
+				kernelSize: 5,
+				strides: 2,
+				padding: 'same',
+				activation: 'relu',
+				kernelInitializer: init(2)
+			}),
+			tfl.layers.flatten(),
+			tfl.layers.dense({
+				units: 10,
+				name: LOGITS_LAYER,
+				kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 3 })
+			}),
+			tfl.layers.activation({ activation: 'softmax', name: 'probs' })
+		]
+	});
+}
+
+export function parameterCount(model: tfl.LayersModel): number {
+	return model.countParams();
+}
+
+/** Loads a model from its stored artifacts; each call makes fresh weights on the active backend. */
+export async function modelFromArtifacts(
+	artifacts: tf.io.ModelArtifacts
+): Promise<tfl.LayersModel> {
+	return tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+}
+
+/** Where a model's files live, relative to the site root (and to the repository root). */
+export function modelPath(id: ModelId): string {
+	return `models/${id}/model.json`;
+}

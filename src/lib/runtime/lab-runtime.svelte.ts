@@ -1,0 +1,199 @@
+/**
+ * The browser runtime every page shares: which backend runs, the models and digits it has
+ * loaded, and the time of the last model call (shown by the backend badge). Models are cached
+ * per backend; switching backend (by the menu or after a lost WebGL context) disposes them and
+ * bumps `generation`, and pages re-run their model calls when it changes. Page state (sliders,
+ * chosen digits, results) lives in the pages and survives the switch.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+	BACKEND_NOTES,
+	parseBackendChoice,
+	resolveAuto,
+	type BackendChoice,
+	type BackendName,
+	type GpuProbe
+} from '$lib/ml/backend';
+import {
+	activateBrowserBackend,
+	discardWebGLBackend,
+	loseWebGLContext,
+	probeWebGL,
+	wasmSupported,
+	wasmThreadsAvailable,
+	watchWebGLContext
+} from '$lib/ml/backend-browser';
+import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
+import { modelCardPath, parseModelCard, type ModelCard } from '$lib/ml/model-card';
+import { modelFromArtifacts, modelPath, type ModelId } from '$lib/ml/models';
+import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
+import { assetUrl, fetchAsset } from './assets';
+
+type Status = 'idle' | 'starting' | 'ready' | 'error';
+
+/** Fallback order when a backend cannot start. */
+const FALLBACK: Record<BackendName, BackendName[]> = {
+	webgl: ['wasm', 'cpu'],
+	wasm: ['cpu'],
+	cpu: []
+};
+
+export class LabRuntime {
+	requested = $state<BackendChoice>('auto');
+	backend = $state<BackendName | null>(null);
+	status = $state<Status>('idle');
+	/** Something the user should know about the backend (a fallback, an error). */
+	notice = $state<string | null>(null);
+	lastCallMs = $state<number | null>(null);
+	lastCallLabel = $state<string | null>(null);
+	/** Bumped on each backend change: model handles from an older generation are gone. */
+	generation = $state(0);
+	probe = $state.raw<GpuProbe | null>(null);
+	threads = $state(false);
+
+	// Plain caches of promises, deliberately not reactive: pages react to `generation` instead.
+	/* eslint-disable svelte/prefer-svelte-reactivity */
+	#artifacts = new Map<ModelId, Promise<tf.io.ModelArtifacts>>();
+	#models = new Map<ModelId, Promise<{ model: tfl.LayersModel; classifier: Classifier }>>();
+	#digits = new Map<MnistSplit, Promise<DigitSet>>();
+	#cards = new Map<ModelId, Promise<ModelCard>>();
+	/* eslint-enable svelte/prefer-svelte-reactivity */
+	#unwatch: () => void = () => {};
+	#starting: Promise<void> | null = null;
+
+	/** Starts the backend asked for in ?backend= (or auto). Safe to call more than once. */
+	start(search: string): Promise<void> {
+		if (this.#starting) return this.#starting;
+		let choice: BackendChoice = 'auto';
+		try {
+			const param = /(?:^|[?&])backend=([^&]*)/.exec(search)?.[1] ?? null;
+			choice = parseBackendChoice(param === null ? null : decodeURIComponent(param));
+		} catch (err) {
+			this.notice = `${(err as Error).message}; using auto`;
+		}
+		this.#starting = this.use(choice);
+		return this.#starting;
+	}
+
+	/** Switches to a backend (or auto) now, falling back down WebGL -> WASM -> CPU on failure. */
+	async use(choice: BackendChoice): Promise<void> {
+		this.requested = choice;
+		this.status = 'starting';
+		this.probe ??= probeWebGL();
+		const target = choice === 'auto' ? resolveAuto(this.probe, wasmSupported()) : choice;
+		const failures: string[] = [];
+		for (const name of [target, ...FALLBACK[target]]) {
+			try {
+				await this.#activate(name);
+				if (failures.length)
+					this.notice = `${failures.join('; ')}. Running on ${BACKEND_NOTES[name].label}.`;
+				else if (!this.notice?.includes('using auto')) this.notice = null;
+				this.status = 'ready';
+				return;
+			} catch (err) {
+				failures.push((err as Error).message);
+			}
+		}
+		this.status = 'error';
+		this.notice = `No backend could start: ${failures.join('; ')}`;
+	}
+
+	async #activate(name: BackendName) {
+		if (this.backend === name && tf.getBackend() === name) return;
+		this.#dropModels();
+		await activateBrowserBackend(name);
+		this.backend = name;
+		this.threads = name === 'wasm' && wasmThreadsAvailable();
+		this.generation++;
+		this.#unwatch();
+		this.#unwatch = watchWebGLContext(() => void this.#onContextLost());
+		this.#exposeForTests();
+	}
+
+	async #onContextLost() {
+		this.#models.clear(); // their textures died with the context
+		discardWebGLBackend();
+		this.backend = null;
+		await this.use('wasm');
+		this.notice =
+			'The WebGL context was lost (GPU reset or too many tabs); the lab moved to WASM and kept your work.';
+	}
+
+	#dropModels() {
+		for (const entry of this.#models.values()) {
+			entry.then(({ model }) => model.dispose()).catch(() => {});
+		}
+		this.#models.clear();
+	}
+
+	/** A shipped model as a Classifier on the current backend (loaded once per backend). */
+	async classifier(id: ModelId): Promise<Classifier> {
+		await this.#starting;
+		let entry = this.#models.get(id);
+		if (!entry) {
+			entry = this.#artifactsOf(id).then(async (artifacts) => {
+				const model = await modelFromArtifacts(artifacts);
+				return { model, classifier: classifierFromModel(model) };
+			});
+			this.#models.set(id, entry);
+			entry.catch(() => this.#models.delete(id));
+		}
+		return (await entry).classifier;
+	}
+
+	#artifactsOf(id: ModelId): Promise<tf.io.ModelArtifacts> {
+		let entry = this.#artifacts.get(id);
+		if (!entry) {
+			const handler = tf.io.http(assetUrl(modelPath(id)));
+			entry = (handler.load as () => Promise<tf.io.ModelArtifacts>)();
+			this.#artifacts.set(id, entry);
+			entry.catch(() => this.#artifacts.delete(id));
+		}
+		return entry;
+	}
+
+	card(id: ModelId): Promise<ModelCard> {
+		let entry = this.#cards.get(id);
+		if (!entry) {
+			const path = modelCardPath(id);
+			entry = fetchAsset(path).then((bytes) =>
+				parseModelCard(new TextDecoder().decode(bytes), path)
+			);
+			this.#cards.set(id, entry);
+			entry.catch(() => this.#cards.delete(id));
+		}
+		return entry;
+	}
+
+	digits(split: MnistSplit): Promise<DigitSet> {
+		let entry = this.#digits.get(split);
+		if (!entry) {
+			entry = loadMnist(split, fetchAsset);
+			this.#digits.set(split, entry);
+			entry.catch(() => this.#digits.delete(split));
+		}
+		return entry;
+	}
+
+	/** Runs a model call and records its wall time for the badge. */
+	async timed<T>(label: string, call: () => Promise<T> | T): Promise<T> {
+		const t0 = performance.now();
+		const result = await call();
+		this.lastCallMs = performance.now() - t0;
+		this.lastCallLabel = label;
+		return result;
+	}
+
+	/** Hooks for the browser tests and the bench, which drive real pages. */
+	#exposeForTests() {
+		(globalThis as unknown as { __aiLab?: object }).__aiLab = {
+			backend: () => tf.getBackend(),
+			numTensors: () => tf.memory().numTensors,
+			loseWebGLContext,
+			threads: () => this.threads
+		};
+	}
+}
+
+export const runtime = new LabRuntime();

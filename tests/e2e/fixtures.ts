@@ -1,0 +1,31 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+export type Backend = 'webgl' | 'wasm';
+
+interface LabFixtures {
+	/** The backend this project runs under. */
+	backend: Backend;
+	/** Opens a site path (relative, e.g. 'models/') on this project's backend. */
+	open: (path?: string) => Promise<void>;
+}
+
+export const test = base.extend<LabFixtures>({
+	// eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument here
+	backend: async ({}, use, testInfo) => {
+		await use(testInfo.project.metadata.backend as Backend);
+	},
+	open: async ({ page, backend }, use) => {
+		await use(async (path = '') => {
+			await page.goto(`${path}?backend=${backend}`);
+			await expectBackend(page, backend);
+		});
+	}
+});
+
+/** Waits until the badge says the page runs on `backend`. */
+export async function expectBackend(page: Page, backend: Backend) {
+	const label = { webgl: 'WebGL', wasm: 'WASM' }[backend];
+	await expect(page.getByTestId('backend-name')).toHaveText(label);
+}
+
+export { expect };

@@ -1,0 +1,42 @@
+import { test, expect } from './fixtures';
+import { builtPages } from '../../scripts/lib/pages';
+
+const pages = builtPages();
+
+test('the build has the home page and the models page', () => {
+	expect(pages).toEqual(expect.arrayContaining(['', 'models/']));
+});
+
+for (const path of pages) {
+	test(`/${path} requests nothing outside its own origin`, async ({ page, open, baseURL }) => {
+		const origin = new URL(baseURL!).origin;
+		const foreign: string[] = [];
+		page.on('request', (request) => {
+			const url = new URL(request.url());
+			if (url.protocol !== 'data:' && url.protocol !== 'blob:' && url.origin !== origin) {
+				foreign.push(request.url());
+			}
+		});
+		await open(path);
+		await page.waitForLoadState('networkidle');
+		expect(foreign).toEqual([]);
+	});
+}
+
+test('the site is cross-origin isolated, so WASM runs with threads', async ({
+	page,
+	open,
+	backend
+}) => {
+	await open();
+	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+	if (backend === 'wasm') await expect(page.getByText('(SIMD + threads)')).toBeVisible();
+});
+
+test('an unknown ?backend= is reported and the lab runs on auto', async ({ page }) => {
+	await page.goto('?backend=gpu');
+	await expect(page.getByRole('alert')).toContainText(
+		'backend "gpu" is not one of auto, webgl, wasm, cpu; using auto'
+	);
+	await expect(page.getByTestId('prediction')).toBeVisible();
+});

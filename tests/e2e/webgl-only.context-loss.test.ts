@@ -1,0 +1,27 @@
+import { test, expect } from './fixtures';
+
+// Runs in the webgl project only (see playwright.config.ts): it needs a WebGL context to lose.
+test('a lost WebGL context moves the page to WASM and keeps its state', async ({ page, open }) => {
+	await open();
+	const prediction = page.getByTestId('prediction');
+	await expect(prediction).toBeVisible();
+	await page.getByRole('button', { name: 'Another digit' }).click();
+	await expect(prediction).toBeVisible();
+	const digitLabel = await page.getByRole('img').getAttribute('aria-label');
+	const lost = await page.evaluate(() =>
+		(
+			globalThis as unknown as { __aiLab: { loseWebGLContext(): boolean } }
+		).__aiLab.loseWebGLContext()
+	);
+	expect(lost).toBe(true);
+	await expect(page.getByTestId('backend-name')).toHaveText('WASM');
+	await expect(page.getByRole('alert')).toContainText('The WebGL context was lost');
+	// same digit as before, classified again on the new backend
+	await expect(page.getByRole('img')).toHaveAttribute('aria-label', digitLabel!);
+	await expect(prediction).toContainText(/Predicted \d/);
+	// and WebGL can be chosen again afterwards, on a fresh context
+	await page.getByLabel('Switch backend').selectOption('webgl');
+	await expect(page.getByTestId('backend-name')).toHaveText('WebGL');
+	await page.getByRole('button', { name: 'Another digit' }).click();
+	await expect(prediction).toContainText(/Predicted \d/);
+});

@@ -1,0 +1,78 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
+import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+
+// Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer). Any static host
+// serving the build must send the same two headers; see the README.
+const isolation = {
+	'Cross-Origin-Opener-Policy': 'same-origin',
+	'Cross-Origin-Embedder-Policy': 'require-corp'
+};
+
+function crossOriginIsolation(_req: IncomingMessage, res: ServerResponse, next: () => void) {
+	for (const [name, value] of Object.entries(isolation)) res.setHeader(name, value);
+	next();
+}
+
+const MODELS_DIR = resolve('models');
+const MIME: Record<string, string> = {
+	'.json': 'application/json',
+	'.bin': 'application/octet-stream',
+	'.md': 'text/markdown; charset=utf-8'
+};
+
+/**
+ * models/ is the single source of the shipped models: the dev server serves it under
+ * <base>/models/ and the client build copies it next to the pages, so nothing is duplicated in
+ * static/.
+ */
+function shippedModels(): Plugin {
+	let outDir = '';
+	let isSsr = false;
+	return {
+		name: 'ai-lab:models',
+		configResolved(config) {
+			outDir = resolve(config.root, config.build.outDir);
+			isSsr = Boolean(config.build.ssr);
+		},
+		configurePreviewServer(server) {
+			// Before SvelteKit's own handlers, which answer for prerendered pages and skip
+			// preview.headers.
+			server.middlewares.use(crossOriginIsolation);
+		},
+		configureServer(server) {
+			server.middlewares.use(crossOriginIsolation);
+			const prefix = `${process.env.BASE_PATH ?? ''}/models/`;
+			server.middlewares.use((req, res, next) => {
+				const url = req.url?.split('?')[0] ?? '';
+				if (!url.startsWith(prefix)) return next();
+				const file = normalize(join(MODELS_DIR, decodeURIComponent(url.slice(prefix.length))));
+				if (!file.startsWith(MODELS_DIR) || !existsSync(file) || !statSync(file).isFile()) {
+					return next();
+				}
+				res.setHeader('Content-Type', MIME[extname(file)] ?? 'application/octet-stream');
+				createReadStream(file).pipe(res);
+			});
+		},
+		writeBundle() {
+			if (!isSsr) cpSync(MODELS_DIR, join(outDir, 'models'), { recursive: true });
+		}
+	};
+}
+
+export default defineConfig({
+	plugins: [shippedModels(), sveltekit()],
+	server: { headers: isolation, fs: { allow: ['models'] } },
+	preview: { headers: isolation },
+	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+	test: {
+		include: ['tests/unit/**/*.test.ts'],
+		environment: 'node',
+		testTimeout: 120_000,
+		hookTimeout: 120_000,
+		pool: 'forks'
+	}
+});
