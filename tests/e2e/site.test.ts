@@ -23,14 +23,23 @@ for (const path of pages) {
 	});
 }
 
-test('the site is cross-origin isolated, so WASM runs with threads', async ({
+test('the site is cross-origin isolated, so WASM loads its threaded SIMD build', async ({
 	page,
 	open,
 	backend
 }) => {
+	const binaries: string[] = [];
+	page.on('request', (r) => {
+		if (r.url().endsWith('.wasm')) binaries.push(new URL(r.url()).pathname);
+	});
 	await open();
 	expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-	if (backend === 'wasm') await expect(page.getByText('(SIMD + threads)')).toBeVisible();
+	if (backend === 'wasm') {
+		await expect(page.getByText('(SIMD, threaded)')).toBeVisible();
+		expect(binaries).toEqual([
+			expect.stringMatching(/tfjs-backend-wasm-threaded-simd\.[\w-]+\.wasm$/)
+		]);
+	}
 });
 
 test('an unknown ?backend= is reported and the lab runs on auto', async ({ page }) => {

@@ -29,12 +29,42 @@ export function wasmSupported(): boolean {
 	return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
-/** Whether WASM can use threads: needs cross-origin isolation (COOP/COEP headers). */
-export function wasmThreadsAvailable(): boolean {
-	return typeof crossOriginIsolated === 'boolean' && crossOriginIsolated;
+/**
+ * How the active WASM backend runs: SIMD or not, and on how many threads (threads need
+ * cross-origin isolation, i.e. the COOP/COEP headers).
+ */
+export async function wasmFeatures(): Promise<{
+	simd: boolean;
+	threaded: boolean;
+	threads: number;
+}> {
+	const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+	const threaded = simd && Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+	const wasm = await import('@tensorflow/tfjs-backend-wasm');
+	return { simd, threaded, threads: threaded ? wasm.getThreadsCount() : 1 };
 }
 
 let webglFactoryRemoved = false;
+
+/**
+ * tfjs-backend-wasm starts its threads by handing each worker the Emscripten factory's source,
+ * taken with Function.prototype.toString(). After an app bundler minifies that function, its
+ * text refers to names that exist only in the bundle, and every worker dies with "e is not
+ * defined" (tensorflow/tfjs#4107). The fix: have toString() return the factory's original,
+ * unbundled source, loaded as text only when the WASM backend is used.
+ */
+async function repairThreadedWorkerSource() {
+	const [factoryModule, source] = await Promise.all([
+		import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js'),
+		import('@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?raw')
+	]);
+	const factory = ((factoryModule as { default?: unknown }).default ?? factoryModule) as {
+		toString(): string;
+	};
+	const original = source.default;
+	factory.toString = () =>
+		`(function () {\n${original}\nreturn WasmBackendModuleThreadedSimd;\n})()`;
+}
 
 async function loadBackendCode(name: BackendName) {
 	if (name === 'webgl') {
@@ -45,7 +75,13 @@ async function loadBackendCode(name: BackendName) {
 			webglFactoryRemoved = false;
 		}
 	} else if (name === 'wasm') {
+		await repairThreadedWorkerSource();
 		const wasm = await import('@tensorflow/tfjs-backend-wasm');
+		// tfjs defaults to half the logical cores; XNNPACK runs work on the calling thread too, so
+		// ask for one thread per core. (tfjs 4.22 may still report a pool of 1: tensorflow/tfjs#6081.)
+		if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) {
+			wasm.setThreadsCount(Math.min(navigator.hardwareConcurrency, 8));
+		}
 		wasm.setWasmPaths({
 			'tfjs-backend-wasm.wasm': wasmPlain,
 			'tfjs-backend-wasm-simd.wasm': wasmSimd,

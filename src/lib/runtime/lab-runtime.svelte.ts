@@ -21,7 +21,7 @@ import {
 	loseWebGLContext,
 	probeWebGL,
 	wasmSupported,
-	wasmThreadsAvailable,
+	wasmFeatures,
 	watchWebGLContext
 } from '$lib/ml/backend-browser';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
@@ -50,7 +50,8 @@ export class LabRuntime {
 	/** Bumped on each backend change: model handles from an older generation are gone. */
 	generation = $state(0);
 	probe = $state.raw<GpuProbe | null>(null);
-	threads = $state(false);
+	/** how the WASM backend runs, when it is the active one */
+	wasm = $state.raw<{ simd: boolean; threaded: boolean; threads: number } | null>(null);
 
 	// Plain caches of promises, deliberately not reactive: pages react to `generation` instead.
 	/* eslint-disable svelte/prefer-svelte-reactivity */
@@ -104,7 +105,7 @@ export class LabRuntime {
 		this.#dropModels();
 		await activateBrowserBackend(name);
 		this.backend = name;
-		this.threads = name === 'wasm' && wasmThreadsAvailable();
+		this.wasm = name === 'wasm' ? await wasmFeatures() : null;
 		this.generation++;
 		this.#unwatch();
 		this.#unwatch = watchWebGLContext(() => void this.#onContextLost());
@@ -191,7 +192,7 @@ export class LabRuntime {
 			backend: () => tf.getBackend(),
 			numTensors: () => tf.memory().numTensors,
 			loseWebGLContext,
-			threads: () => this.threads
+			wasm: () => this.wasm
 		};
 	}
 }
