@@ -58,14 +58,26 @@ async function main() {
 			const open = async (path: string) => {
 				await page.goto(`${server.url}${path}?backend=${backend}`);
 			};
+			const coldPage = async (path: string) => {
+				const fresh = await browser.newContext();
+				const coldTab = await fresh.newPage();
+				await coldTab.goto(`${server.url}${path}?backend=${backend}`);
+				return { page: coldTab, close: () => fresh.close() };
+			};
 			for (const probe of PROBES) {
 				log(`${backend}: ${probe.name}…`);
 				try {
-					Object.assign(figures, await probe.run({ page, backend, open }));
+					Object.assign(figures, await probe.run({ page, backend, open, coldPage }));
 				} catch (err) {
 					figures[`${probe.name}Error`] = (err as Error).message.split('\n')[0];
 				}
 			}
+			// One headline leak figure per backend: the worst of the leak probes.
+			figures.leakedTensors = Math.max(
+				...['homeLeakedTensors', 'sliderLeakedTensors']
+					.map((k) => figures[k])
+					.filter((v): v is number => typeof v === 'number')
+			);
 			figures.activeBackend = await page.evaluate(() =>
 				(globalThis as unknown as { __aiLab?: { backend(): string } }).__aiLab?.backend()
 			);

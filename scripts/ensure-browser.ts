@@ -19,7 +19,7 @@ function tryFind(): boolean {
 if (!tryFind()) {
 	const root = process.getuid?.() === 0;
 	if (root && existsSync('/usr/bin/apt-get')) {
-		console.log('npm test: no Chromium found; installing Debian\'s chromium (apt-get)…');
+		console.log("npm test: no Chromium found; installing Debian's chromium (apt-get)…");
 		const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
 		const install =
 			update.status === 0 &&
@@ -28,7 +28,9 @@ if (!tryFind()) {
 				env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
 			}).status === 0;
 		if (!install || !tryFind()) {
-			console.error('npm test: installing chromium failed; install it yourself (apt-get install chromium) or set CHROMIUM_PATH');
+			console.error(
+				'npm test: installing chromium failed; install it yourself (apt-get install chromium) or set CHROMIUM_PATH'
+			);
 			process.exit(1);
 		}
 	} else {

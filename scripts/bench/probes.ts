@@ -10,6 +10,8 @@ export interface ProbeContext {
 	backend: string;
 	/** opens a site path on this backend in a fresh page load */
 	open(path: string): Promise<void>;
+	/** a page in a brand-new browser context (empty caches), on this backend */
+	coldPage(path: string): Promise<{ page: Page; close(): Promise<void> }>;
 }
 
 export interface Probe {
@@ -27,16 +29,17 @@ const INTERACTIONS = 50;
 
 export const coldStart: Probe = {
 	name: 'coldStart',
-	async run({ page, open }) {
+	async run({ coldPage }) {
 		const runs: number[] = [];
 		for (let i = 0; i < COLD_RUNS; i++) {
-			// A new load of the page; the HTTP cache is disabled by the bench, so each run is cold.
-			await open('');
+			// Each run in a new browser context: nothing cached, as for a first-time visitor.
+			const { page, close } = await coldPage('');
 			await page.getByTestId('prediction').waitFor({ timeout: 120_000 });
 			await page.waitForFunction(() => performance.getEntriesByName('first-prediction').length > 0);
 			runs.push(
 				await page.evaluate(() => performance.getEntriesByName('first-prediction')[0].startTime)
 			);
+			await close();
 		}
 		const sorted = [...runs].sort((a, b) => a - b);
 		return {
@@ -59,8 +62,88 @@ export const leaks: Probe = {
 			await prediction.waitFor();
 		}
 		const after = await numTensors(page);
-		return { leakedTensors: after - before, leakInteractions: INTERACTIONS };
+		return { homeLeakedTensors: after - before, homeInteractions: INTERACTIONS };
 	}
 };
 
-export const PROBES: Probe[] = [coldStart, leaks];
+const SLIDER_MOVES = 500;
+
+function percentile(values: number[], q: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * The adversarial lab's eps slider, driven by the keyboard like a learner would: each arrow key
+ * is an input event, and the page records the time from that event to the updated prediction in
+ * the DOM (AdversarialLab.updateTimes). FGSM on mnist-cnn, one digit.
+ */
+export const fgsmSlider: Probe = {
+	name: 'fgsmSlider',
+	async run({ page, open }) {
+		await open('labs/adversarial/');
+		await page.getByTestId('prediction-after').waitFor({ timeout: 120_000 });
+		const slider = page.getByRole('slider');
+		await slider.focus();
+		const count = () =>
+			page.evaluate(
+				() =>
+					(globalThis as unknown as { __adversarialLab: { updateTimes: number[] } })
+						.__adversarialLab.updateTimes.length
+			);
+		// warm up: the first moves compile shaders / kernels
+		for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
+		await page.waitForTimeout(300);
+		const before = await numTensors(page);
+		const start = await count();
+		for (let i = 0; i < SLIDER_MOVES; i++) {
+			// sweep eps up and down between 0.05 and 0.3 in 0.005 steps
+			await page.keyboard.press(Math.floor(i / 50) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
+			await page.waitForFunction(
+				(n) =>
+					(globalThis as unknown as { __adversarialLab: { updateTimes: number[] } })
+						.__adversarialLab.updateTimes.length > n,
+				start + i
+			);
+		}
+		await page.waitForTimeout(300);
+		const times = await page.evaluate(
+			(n) =>
+				(
+					globalThis as unknown as { __adversarialLab: { updateTimes: number[] } }
+				).__adversarialLab.updateTimes.slice(-n),
+			SLIDER_MOVES
+		);
+		const after = await numTensors(page);
+		return {
+			fgsmUpdateMs: {
+				p50: round2(percentile(times, 0.5)),
+				p95: round2(percentile(times, 0.95)),
+				moves: times.length
+			},
+			sliderLeakedTensors: after - before
+		};
+	}
+};
+
+/** One robustness curve as the page runs it: 1,000 digits x 21 eps, FGSM, mnist-cnn. */
+export const robustnessCurve: Probe = {
+	name: 'robustnessCurve',
+	async run({ page, open, backend }) {
+		if (backend === 'cpu')
+			return { robustnessCurveMs: null, robustnessCurveNote: 'skipped on CPU: minutes per curve' };
+		await open('labs/adversarial/');
+		await page.getByTestId('prediction-after').waitFor({ timeout: 120_000 });
+		await page.getByLabel('Digits to attack', { exact: true }).selectOption('1000');
+		await page.getByRole('button', { name: 'Run curves' }).click();
+		const cnn = page.getByTestId('cnn-curve-ms');
+		await cnn.waitFor({ timeout: 600_000 });
+		const text = (await cnn.textContent()) ?? '';
+		await page.getByTestId('curve-status').getByText('done').waitFor({ timeout: 600_000 });
+		return { robustnessCurveMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+	}
+};
+
+export const PROBES: Probe[] = [coldStart, leaks, fgsmSlider, robustnessCurve];

@@ -1,5 +1,6 @@
 // Every `lab` command, in the order --help lists them. A lab adds its command here.
 import type { Command } from './command';
 import { info } from './commands/info';
+import { robustness } from './commands/robustness';
 
-export const COMMANDS: Command<never>[] = [info as Command<never>];
+export const COMMANDS: Command<never>[] = [info as Command<never>, robustness as Command<never>];

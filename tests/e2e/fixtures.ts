@@ -16,7 +16,7 @@ export const test = base.extend<LabFixtures>({
 	},
 	open: async ({ page, backend }, use) => {
 		await use(async (path = '') => {
-			await page.goto(`${path}?backend=${backend}`);
+			await page.goto(`${path}${path.includes('?') ? '&' : '?'}backend=${backend}`);
 			await expectBackend(page, backend);
 		});
 	}

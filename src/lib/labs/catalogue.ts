@@ -3,6 +3,8 @@
  * `href` here to resolve('/labs/<id>/') (typed: it only compiles once the route exists); the home
  * page links only to labs that have one.
  */
+import { resolve } from '$app/paths';
+
 export interface LabEntry {
 	id: 'adversarial' | 'poisoning' | 'extraction' | 'privacy';
 	title: string;
@@ -16,7 +18,7 @@ export const LABS: readonly LabEntry[] = [
 		title: 'Adversarial examples',
 		summary:
 			'FGSM and PGD against a digit classifier: drag eps and watch the prediction flip; compare robustness curves of a plain and an adversarially trained model.',
-		href: null
+		href: resolve('/labs/adversarial/')
 	},
 	{
 		id: 'poisoning',

@@ -2,6 +2,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, type Classifier } from '../classifier';
 
 /**
+ * sign(t) exactly, on every backend. The WASM backend's Sign kernel (tfjs 4.22,
+ * cc/kernels/Sign.cc) returns 0 for |t| < FLT_EPSILON (1.2e-7); gradients of a batch-mean loss
+ * are often that small (they shrink with the batch size), so on WASM tf.sign left a third to a
+ * half of the CNN's test digits wholly unperturbed, and FGSM looked several times weaker there
+ * than on CPU or WebGL. Comparisons have no such threshold.
+ */
+function exactSign<T extends tf.Tensor>(t: T): T {
+	return tf.tidy(() =>
+		tf.sub(tf.cast(tf.greater(t, 0), 'float32'), tf.cast(tf.less(t, 0), 'float32'))
+	) as T;
+}
+
+/**
  * The sign of the loss gradient with respect to the input: sign(grad_x J(theta, x, y)).
  * One gradient serves every eps, which is why a slider over eps can be instant.
  * Allocates; the caller owns tf.tidy.
@@ -12,7 +25,19 @@ export function lossGradientSign(
 	labels: tf.Tensor1D
 ): tf.Tensor4D {
 	const grad = tf.grad((input) => crossEntropy(classifier.logits(input as tf.Tensor4D), labels));
-	return tf.sign(grad(x)) as tf.Tensor4D;
+	return tf.tidy(() => exactSign(grad(x) as tf.Tensor4D));
+}
+
+/**
+ * x' = clip_[0,1](x + eps * direction): one step along a precomputed direction, so that moving an
+ * eps slider costs a forward pass and no gradient. Allocates; the caller owns tf.tidy.
+ */
+export function stepAlong(x: tf.Tensor4D, direction: tf.Tensor4D, eps: number): tf.Tensor4D {
+	return tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(direction, eps)), 0, 1));
+}
+
+function checkEps(attack: string, eps: number) {
+	if (!(eps >= 0)) throw new Error(`${attack}: eps must be a number >= 0, got ${eps}`);
 }
 
 /**
@@ -27,8 +52,23 @@ export function fgsm(
 	labels: tf.Tensor1D,
 	eps: number
 ): tf.Tensor4D {
-	if (!(eps >= 0)) throw new Error(`fgsm: eps must be a number >= 0, got ${eps}`);
-	return tf.tidy(() =>
-		tf.clipByValue(tf.add(x, tf.mul(lossGradientSign(classifier, x, labels), eps)), 0, 1)
-	);
+	checkEps('fgsm', eps);
+	return tf.tidy(() => stepAlong(x, lossGradientSign(classifier, x, labels), eps));
+}
+
+/**
+ * Targeted one-step FGSM: step down the loss of a chosen class instead of up the loss of the
+ * true one.
+ * Kurakin, Goodfellow, Bengio 2017, "Adversarial Machine Learning at Scale", section 2
+ * (one-step target class method): x' = clip_[0,1](x - eps * sign(grad_x J(theta, x, y_target))).
+ * `targets` holds the class each digit should be pushed towards. Allocates; the caller owns tf.tidy.
+ */
+export function targetedFgsm(
+	classifier: Classifier,
+	x: tf.Tensor4D,
+	targets: tf.Tensor1D,
+	eps: number
+): tf.Tensor4D {
+	checkEps('targetedFgsm', eps);
+	return tf.tidy(() => stepAlong(x, tf.neg(lossGradientSign(classifier, x, targets)), eps));
 }

@@ -1,0 +1,151 @@
+import { loadMnist } from '../../../src/lib/data/mnist';
+import { classifierFromModel } from '../../../src/lib/ml/classifier';
+import { defended, DEFENCE_IDS, DEFENCES, type DefenceId } from '../../../src/lib/ml/defences';
+import { MODEL_IDS, modelFromArtifacts, type ModelId } from '../../../src/lib/ml/models';
+import {
+	robustnessCurve,
+	type AttackSpec,
+	type RobustnessPoint
+} from '../../../src/lib/ml/robustness';
+import { readModelArtifacts } from '../../lib/model-files';
+import { readStaticAsset } from '../../lib/paths';
+import { UsageError } from '../args';
+import { defineCommand } from '../command';
+
+const NAME = 'lab robustness';
+const DEFAULT_EPS = Array.from({ length: 21 }, (_, i) => Math.round(i * 25) / 1000);
+const DEFAULT_STEPS = 10;
+
+interface RobustnessResult {
+	model: ModelId;
+	attack: AttackSpec;
+	defence: DefenceId;
+	samples: number;
+	/** seeds the PGD random start; FGSM and BIM use no randomness */
+	seed: number;
+	backend: string;
+	points: RobustnessPoint[];
+	/** wall time of the attack and evaluation, without loading the model and digits */
+	ms: number;
+}
+
+export const robustness = defineCommand<RobustnessResult>({
+	name: 'robustness',
+	summary: 'accuracy of a shipped model under FGSM or PGD/BIM over a range of eps',
+	options: [
+		{ name: 'model', kind: 'choice', choices: MODEL_IDS, help: 'the model to attack (required)' },
+		{
+			name: 'attack',
+			kind: 'choice',
+			choices: ['fgsm', 'pgd'],
+			default: 'fgsm',
+			help: 'fgsm, or pgd (BIM without --random-start)'
+		},
+		{
+			name: 'eps',
+			kind: 'numbers',
+			min: 0,
+			max: 1,
+			help: 'L-infinity budgets in pixel units (default 0,0.025,...,0.5)'
+		},
+		{
+			name: 'samples',
+			kind: 'integer',
+			min: 1,
+			default: 1000,
+			help: 'held-out digits to attack, from the start of the test split (at most 2000)'
+		},
+		{
+			name: 'steps',
+			kind: 'integer',
+			min: 1,
+			help: `pgd: iterations (default ${DEFAULT_STEPS})`
+		},
+		{
+			name: 'step-size',
+			kind: 'number',
+			min: 0,
+			help: 'pgd: size of each step (default 2.5 * eps / steps)'
+		},
+		{
+			name: 'random-start',
+			kind: 'flag',
+			help: 'pgd: start from a random point of the eps-ball (Madry et al.); without it, BIM'
+		},
+		{ name: 'seed', kind: 'integer', min: 0, default: 1, help: 'pgd: seed of the random start' },
+		{
+			name: 'defence',
+			kind: 'choice',
+			choices: DEFENCE_IDS,
+			default: 'none',
+			help: 'input transformation in front of the model; attacks are crafted without it'
+		}
+	],
+	needsBackend: true,
+	async run(options, ctx) {
+		const model = options.model as ModelId | undefined;
+		if (!model)
+			throw new UsageError(`${NAME}: --model is required (one of ${MODEL_IDS.join(', ')})`);
+		const kind = options.attack as 'fgsm' | 'pgd';
+		if (kind === 'fgsm') {
+			for (const name of ['steps', 'step-size'])
+				if (options[name] !== undefined)
+					throw new UsageError(`${NAME}: --${name} applies to --attack pgd only`);
+			if (options['random-start'])
+				throw new UsageError(`${NAME}: --random-start applies to --attack pgd only`);
+		}
+		const seed = options.seed as number;
+		const attack: AttackSpec =
+			kind === 'fgsm'
+				? { kind: 'fgsm' }
+				: {
+						kind: 'pgd',
+						steps: (options.steps as number | undefined) ?? DEFAULT_STEPS,
+						stepSize: options['step-size'] as number | undefined,
+						randomStart: options['random-start'] as boolean,
+						seed
+					};
+		const epsValues = (options.eps as number[] | undefined) ?? DEFAULT_EPS;
+		const defence = options.defence as DefenceId;
+		const test = await loadMnist('test', readStaticAsset);
+		const samples = options.samples as number;
+		if (samples > test.count)
+			throw new UsageError(
+				`${NAME}: --samples must be at most ${test.count} (the held-out digits), got ${samples}`
+			);
+		const classifier = classifierFromModel(await modelFromArtifacts(readModelArtifacts(model)));
+		try {
+			const started = performance.now();
+			const points = await robustnessCurve(classifier, test, epsValues, {
+				attack,
+				evaluateOn: defence === 'none' ? undefined : defended(classifier, defence),
+				limit: samples
+			});
+			const ms = Math.round(performance.now() - started);
+			return { model, attack, defence, samples, seed, backend: ctx.backend, points, ms };
+		} finally {
+			classifier.dispose();
+		}
+	},
+	text(r) {
+		const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)} %`;
+		const attack =
+			r.attack.kind === 'fgsm'
+				? 'FGSM (Goodfellow et al. 2015)'
+				: `${r.attack.randomStart ? `PGD (Madry et al. 2018), seed ${r.seed}` : 'BIM (Kurakin et al. 2017)'}, ${r.attack.steps} steps of ${r.attack.stepSize ?? '2.5 eps / steps'}`;
+		const defence =
+			r.defence === 'none'
+				? 'no defence'
+				: `defence ${DEFENCES[r.defence].label} (attacks crafted on the undefended model)`;
+		return [
+			`${r.model} under ${attack}`,
+			`${r.samples} held-out digits, ${defence}, ${r.backend}, ${(r.ms / 1000).toFixed(2)} s`,
+			'',
+			'    eps   accuracy      error   mean confidence on errors',
+			...r.points.map(
+				(p) =>
+					`  ${p.eps.toFixed(3)}    ${pct(p.accuracy)}    ${pct(p.errorRate)}    ${p.errorRate > 0 ? pct(p.meanConfidenceOnErrors) : '    -'}`
+			)
+		].join('\n');
+	}
+});

@@ -1,0 +1,94 @@
+import { test, expect } from './fixtures';
+
+// Held-out digit #0 is a 2 that mnist-cnn reads correctly; FGSM flips it near eps 0.13.
+test('dragging eps flips a known digit, and the flip point is marked', async ({ page, open }) => {
+	await open('labs/adversarial/?digit=0&model=mnist-cnn&attack=fgsm&eps=0.1');
+	const after = page.getByTestId('prediction-after');
+	await expect(page.getByTestId('prediction-before')).toContainText('predicted 2');
+	await expect(after).toContainText('predicted 2');
+	await expect(after).not.toContainText('flipped');
+	await expect(page.getByTestId('eps-value')).toHaveText('0.100');
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	await expect(page.getByTestId('flip-eps')).toContainText(/flips at eps ≥ 0\.1[1-5]\d/);
+
+	await page.getByRole('slider').fill('0.3');
+	await expect(page.getByTestId('eps-value')).toHaveText('0.300');
+	await expect(after).toContainText('flipped');
+	await expect(after).not.toContainText('predicted 2 ');
+	await expect(page.getByTestId('norms')).toContainText('L∞ 0.300');
+	// the link reproduces what is on screen
+	await expect(page).toHaveURL(/eps=0\.3/);
+
+	await page.getByRole('slider').fill('0');
+	await expect(after).toContainText('predicted 2');
+	await expect(page.getByTestId('norms')).toContainText('L∞ 0.000');
+});
+
+test('a bad upload shows its message and the lab keeps its digit and keeps working', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=0');
+	await expect(page.getByTestId('prediction-after')).toContainText('predicted');
+	await page.getByLabel('Upload an image', { exact: true }).check();
+	await page.getByLabel('Upload an image of a digit').setInputFiles({
+		name: 'notes.txt',
+		mimeType: 'text/plain',
+		buffer: Buffer.from('not a picture')
+	});
+	await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText(
+		'is not an image'
+	);
+	await expect(page.getByTestId('source-name')).toHaveText('held-out digit #0');
+	await page.getByRole('slider').fill('0.3');
+	await expect(page.getByTestId('prediction-after')).toContainText('flipped');
+});
+
+test('a corrupt image file is refused the same way', async ({ page, open }) => {
+	await open('labs/adversarial/?digit=0');
+	await page.getByLabel('Upload an image', { exact: true }).check();
+	await page.getByLabel('Upload an image of a digit').setInputFiles({
+		name: 'broken.png',
+		mimeType: 'image/png',
+		buffer: Buffer.from('\x89PNG\r\n\x1a\nthis is not really a png')
+	});
+	await expect(page.getByRole('alert').filter({ hasText: 'broken.png' })).toContainText(
+		'could not be decoded'
+	);
+	await expect(page.getByTestId('source-name')).toHaveText('held-out digit #0');
+});
+
+test('robustness curves: the adversarially trained CNN holds up where the plain one falls', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/');
+	await page.getByLabel('Digits to attack', { exact: true }).selectOption('100');
+	await page.getByRole('button', { name: 'Run curves' }).click();
+	await expect(page.getByTestId('curve-status')).toHaveText('done', { timeout: 120_000 });
+	const rows = page.getByTestId('curve-table').locator('tbody tr');
+	await expect(rows).toHaveCount(5);
+	const accuracyAt025 = async (label: string) => {
+		const cell = rows
+			.filter({ has: page.getByRole('rowheader', { name: label, exact: true }) })
+			.locator('td')
+			.nth(2);
+		return Number(/([\d.]+) %/.exec((await cell.textContent()) ?? '')?.[1]);
+	};
+	expect(await accuracyAt025('mnist-cnn-adv')).toBeGreaterThan(
+		(await accuracyAt025('mnist-cnn')) + 20
+	);
+	expect(await accuracyAt025('mnist-softmax')).toBeLessThan(20);
+	const download = page.waitForEvent('download');
+	await page.getByRole('button', { name: 'Export CSV' }).first().click();
+	expect((await download).suggestedFilename()).toMatch(/^robustness-fgsm-100\.csv$/);
+});
+
+test('the transfer matrix fills a 3x3 table at the current eps', async ({ page, open }) => {
+	await open('labs/adversarial/?eps=0.2');
+	await page.getByLabel('Digits to attack', { exact: true }).selectOption('100');
+	await page.getByRole('button', { name: 'Compute at eps 0.200' }).click();
+	const table = page.getByTestId('transfer-table');
+	await expect(table.locator('tbody tr')).toHaveCount(3, { timeout: 120_000 });
+	await expect(table.locator('tbody td')).toHaveCount(9);
+});
