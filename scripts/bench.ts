@@ -73,11 +73,10 @@ async function main() {
 				}
 			}
 			// One headline leak figure per backend: the worst of the leak probes.
-			figures.leakedTensors = Math.max(
-				...['homeLeakedTensors', 'sliderLeakedTensors']
-					.map((k) => figures[k])
-					.filter((v): v is number => typeof v === 'number')
-			);
+			const leaks = ['homeLeakedTensors', 'sliderLeakedTensors']
+				.map((k) => figures[k])
+				.filter((v): v is number => typeof v === 'number');
+			figures.leakedTensors = leaks.length ? Math.max(...leaks) : null;
 			figures.activeBackend = await page.evaluate(() =>
 				(globalThis as unknown as { __aiLab?: { backend(): string } }).__aiLab?.backend()
 			);

@@ -12,9 +12,10 @@ import { loadMnist } from '../src/lib/data/mnist';
 import { classifierFromModel } from '../src/lib/ml/classifier';
 import { evaluateAccuracy } from '../src/lib/ml/evaluate';
 import { renderModelCard, type ModelCard } from '../src/lib/ml/model-card';
-import { buildCnn, buildSoftmax, isModelId, MODEL_IDS, type ModelId } from '../src/lib/ml/models';
+import { buildCnn, buildSoftmax, MODEL_IDS, type ModelId } from '../src/lib/ml/models';
 import { fgsmRobustness } from '../src/lib/ml/robustness';
 import { trainClassifier, type TrainOptions } from '../src/lib/ml/train';
+import { parseOptions } from './cli/args';
 import { initNodeBackend } from './lib/node-tf';
 import { saveModelFiles } from './lib/model-files';
 import { MODELS_DIR, readStaticAsset } from './lib/paths';
@@ -75,13 +76,16 @@ function describeLayers(model: tfl.LayersModel): string[] {
 }
 
 async function main() {
-	const args = process.argv.slice(2);
-	const onlyAt = args.indexOf('--only');
-	const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-	if (only !== undefined && !isModelId(only)) {
-		console.error(
-			`npm run train: --only expects one of ${MODEL_IDS.join(', ')}, got "${only ?? ''}"`
+	let only: string | undefined;
+	try {
+		const options = parseOptions(
+			process.argv.slice(2),
+			[{ name: 'only', kind: 'choice', choices: MODEL_IDS, help: 'train just this model' }],
+			'npm run train'
 		);
+		only = options.only as string | undefined;
+	} catch (err) {
+		console.error((err as Error).message);
 		process.exit(2);
 	}
 	await initNodeBackend('wasm');

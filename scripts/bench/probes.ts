@@ -99,7 +99,7 @@ export const fgsmSlider: Probe = {
 		const before = await numTensors(page);
 		const start = await count();
 		for (let i = 0; i < SLIDER_MOVES; i++) {
-			// sweep eps up and down between 0.05 and 0.3 in 0.005 steps
+			// sweep eps up and down between 0.15 and 0.4 in 0.005 steps
 			await page.keyboard.press(Math.floor(i / 50) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
 			await page.waitForFunction(
 				(n) =>

@@ -6,7 +6,9 @@
  *   llvmpipe) it is slower than WASM, so `auto` skips it there.
  * - wasm: XNNPACK kernels with SIMD, and threads when the page is cross-origin isolated.
  *   tfjs 4.22 lacks Conv2DBackpropFilter on WASM; we register one built on its native
- *   Conv3DBackpropFilterV2 (kernels/wasm-conv2d-backprop-filter.ts), so CNNs train there too.
+ *   im2col and the backend's matrix multiply (kernels/wasm-conv2d-backprop-filter.ts), so CNNs
+ *   train there too. Its Sign kernel returns 0 for |x| < ~1.2e-7, so attacks take gradient signs
+ *   from comparisons instead (attacks/fgsm.ts).
  * - cpu: plain JavaScript. Everything works, slowly; the last resort.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -43,7 +45,8 @@ export const BACKEND_NOTES: Record<BackendName, BackendNote> = {
 		runsOn:
 			'the CPU, through WebAssembly with SIMD, multi-threaded when the page is cross-origin isolated',
 		limits: [
-			'tfjs 4.22 ships no Conv2DBackpropFilter (CNN weight gradients) for WASM; the lab registers its own on top of the native Conv3DBackpropFilterV2, so CNN training works.',
+			"tfjs 4.22 ships no Conv2DBackpropFilter (CNN weight gradients) for WASM; the lab registers its own (im2col and the backend's matrix multiply), so CNN training works.",
+			'Its Sign kernel returns 0 for values below about 1.2e-7, which would silently weaken FGSM; the lab takes gradient signs from comparisons instead.',
 			'Threads need the COOP/COEP headers (cross-origin isolation); without them it runs single-threaded.',
 			'Some rarely used ops fall back with an error instead of running; none of the labs use them.'
 		]

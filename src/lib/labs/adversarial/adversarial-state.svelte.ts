@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tick } from 'svelte';
 import { digitPixels, type DigitSet } from '$lib/data/mnist';
-import { pgd } from '$lib/ml/attacks/pgd';
+import { pgdAsync } from '$lib/ml/attacks/pgd';
 import type { Classifier } from '$lib/ml/classifier';
 import {
 	argmax,
@@ -20,9 +20,11 @@ import {
 } from '$lib/ml/one-digit';
 import { createRng } from '$lib/ml/rng';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { DEFAULTS, EPS_MAX, EPS_STEP, type AdversarialParams } from './params';
+import { DEFAULTS, EPS_MAX, EPS_STEP, normalizeParams, type AdversarialParams } from './params';
 
 export interface AttackView {
+	/** which digit, model and attack settings produced this view */
+	key: string;
 	eps: number;
 	adversarial: Float32Array;
 	/** adversarial - original, per pixel */
@@ -39,6 +41,8 @@ interface Base {
 	predicted: number;
 }
 
+type Goal = { label: number } | { target: number };
+
 const FLIP_GRID = Array.from(
 	{ length: Math.round(EPS_MAX / EPS_STEP) + 1 },
 	(_, k) => +(k * EPS_STEP).toFixed(4)
@@ -49,8 +53,8 @@ const TIMINGS_KEPT = 1000;
 export class AdversarialLab {
 	params = $state<AdversarialParams>({ ...DEFAULTS });
 	digits = $state.raw<DigitSet | null>(null);
-	/** a drawn or uploaded digit; null means the gallery digit params.digit */
-	custom = $state.raw<{ pixels: Float32Array; source: string } | null>(null);
+	/** a drawn or uploaded digit (with a fresh id per pick); null means gallery digit params.digit */
+	custom = $state.raw<{ pixels: Float32Array; source: string; id: number } | null>(null);
 
 	before = $state.raw<Base | null>(null);
 	view = $state.raw<AttackView | null>(null);
@@ -70,6 +74,8 @@ export class AdversarialLab {
 	/** the class the attack pushes away from: the true label, or the model's own answer for a custom digit */
 	attackedLabel = $derived(this.trueLabel ?? this.before?.predicted ?? null);
 	sourceName = $derived(this.custom ? this.custom.source : `held-out digit #${this.params.digit}`);
+	/** identifies the digit itself: two drawings with the same name are different digits */
+	sourceKey = $derived(this.custom ? `custom#${this.custom.id}` : `gallery#${this.params.digit}`);
 
 	/** eps slider input -> updated prediction in the DOM, ms (read by the bench) */
 	readonly updateTimes: number[] = [];
@@ -81,10 +87,16 @@ export class AdversarialLab {
 	#running = false;
 	#pending = false;
 	#destroyed = false;
+	#nextCustomId = 1;
 
 	async loadDigits() {
 		try {
-			this.digits = await runtime.digits('test');
+			const digits = await runtime.digits('test');
+			if (this.params.digit >= digits.count) {
+				this.error = `?digit=${this.params.digit} is past the last held-out digit (${digits.count - 1}); showing digit 0`;
+				this.params.digit = 0;
+			}
+			this.digits = digits;
 		} catch (err) {
 			this.error = (err as Error).message;
 		}
@@ -102,7 +114,7 @@ export class AdversarialLab {
 	}
 
 	pickCustom(pixels: Float32Array, source: string) {
-		this.custom = { pixels, source };
+		this.custom = { pixels, source, id: this.#nextCustomId++ };
 	}
 
 	/** Recompute after any input change: the latest request wins, none runs twice at once. */
@@ -113,77 +125,84 @@ export class AdversarialLab {
 
 	async #drain() {
 		this.#running = true;
-		try {
-			while (this.#pending && !this.#destroyed) {
-				this.#pending = false;
+		while (this.#pending && !this.#destroyed) {
+			this.#pending = false;
+			try {
 				await this.#compute();
+			} catch (err) {
+				// Keep the last good result on screen, say what failed, and go on with newer input.
+				this.error = (err as Error).message;
+				if (this.flipEps === undefined) this.flipEps = null;
 			}
-		} catch (err) {
-			this.error = (err as Error).message;
-		} finally {
-			this.#running = false;
 		}
+		this.#running = false;
 	}
 
 	async #compute() {
+		// Everything this computation depends on, read once before the first await.
 		const pixels = this.original;
 		if (!pixels || runtime.status !== 'ready') return;
-		const p = { ...this.params };
+		const p = normalizeParams(this.params);
+		const sourceKey = this.sourceKey;
+		const trueLabel = this.trueLabel;
 		const stamp = this.#stamp;
 		this.#stamp = null;
-		const generation = runtime.generation;
-		const classifier = await runtime.classifier(p.model);
-		this.error = null;
+		const baseKey = `${runtime.generation}|${p.model}|${sourceKey}`;
+		if (this.before?.key !== baseKey) {
+			// A new digit or model: do not leave the old one's results beside it.
+			this.view = null;
+			this.flipEps = undefined;
+		}
 
-		const baseKey = `${generation}|${p.model}|${this.sourceName}`;
+		const classifier = await runtime.classifier(p.model);
+		if (this.#stale()) return;
 		if (this.before?.key !== baseKey) {
 			const probs = await runtime.timed(`${p.model}: classify`, () =>
 				classifyOne(classifier, pixels)
 			);
+			if (this.#stale()) return;
 			this.before = { key: baseKey, probs, predicted: argmax(probs) };
 		}
-		const label = this.trueLabel ?? this.before.predicted;
-		const goal = p.attack === 'targeted' ? { target: p.target } : { label };
+		const label = trueLabel ?? this.before.predicted;
+		const goal: Goal = p.attack === 'targeted' ? { target: p.target } : { label };
+		const attackKey = `${baseKey}|${p.attack}|${JSON.stringify(goal)}`;
 
-		let view: { adversarial: Float32Array; probs: Float32Array };
+		let result: { adversarial: Float32Array; probs: Float32Array };
 		if (p.attack === 'pgd') {
-			view = await runtime.timed(`${p.model}: PGD, ${p.steps} steps`, () =>
+			result = await runtime.timed(`${p.model}: PGD, ${p.steps} steps`, () =>
 				this.#pgd(classifier, pixels, label, p, p.eps)
 			);
 		} else {
-			const direction = this.#directionFor(
-				classifier,
-				pixels,
-				`${baseKey}|${p.attack}|${JSON.stringify(goal)}`,
-				goal
-			);
-			view = await runtime.timed(`${p.model}: FGSM step`, () =>
+			const direction = this.#directionFor(classifier, pixels, attackKey, goal);
+			result = await runtime.timed(`${p.model}: FGSM step`, () =>
 				stepAndClassify(classifier, pixels, direction, p.eps)
 			);
 		}
-		const perturbation = view.adversarial.map((v, i) => v - pixels[i]);
+		if (this.#destroyed) return;
+		this.error = null;
 		this.view = {
+			key: attackKey,
 			eps: p.eps,
-			adversarial: view.adversarial,
-			perturbation,
-			...perturbationNorms(pixels, view.adversarial),
-			probs: view.probs,
-			predicted: argmax(view.probs)
+			adversarial: result.adversarial,
+			perturbation: result.adversarial.map((v, i) => v - pixels[i]),
+			...perturbationNorms(pixels, result.adversarial),
+			probs: result.probs,
+			predicted: argmax(result.probs)
 		};
 		if (stamp !== null) {
 			await tick();
 			this.updateTimes.push(performance.now() - stamp);
 			if (this.updateTimes.length > TIMINGS_KEPT) this.updateTimes.shift();
 		}
-		await this.#updateFlipEps(classifier, pixels, label, p, baseKey, goal);
+		if (!this.#pending) await this.#updateFlipEps(classifier, pixels, label, p, attackKey, goal);
 	}
 
-	#directionFor(
-		classifier: Classifier,
-		pixels: Float32Array,
-		key: string,
-		goal: { label: number } | { target: number }
-	) {
+	/** A newer input arrived, or the lab is gone: this computation's results would be stale. */
+	#stale() {
+		return this.#pending || this.#destroyed;
+	}
+
+	#directionFor(classifier: Classifier, pixels: Float32Array, key: string, goal: Goal) {
 		if (this.#direction && this.#directionKey === key) return this.#direction;
 		this.#disposeDirection();
 		this.#direction = attackDirection(classifier, pixels, goal);
@@ -200,17 +219,25 @@ export class AdversarialLab {
 	) {
 		const x = digitTensorOf(pixels);
 		const y = tf.tensor1d([label], 'int32');
-		const adv = pgd(classifier, x, y, {
-			eps,
-			steps: p.steps,
-			stepSize: p.stepSize,
-			randomStart: p.randomStart,
-			rng: createRng(p.seed)
-		});
-		const probs = tf.tidy(() => tf.softmax(classifier.logits(adv)));
-		const [adversarial, values] = await Promise.all([adv.data(), probs.data()]);
-		tf.dispose([x, y, adv, probs]);
-		return { adversarial: adversarial as Float32Array, probs: values as Float32Array };
+		let adv: tf.Tensor4D | null = null;
+		let probs: tf.Tensor | null = null;
+		try {
+			adv = await pgdAsync(classifier, x, y, {
+				eps,
+				steps: p.steps,
+				stepSize: p.stepSize,
+				randomStart: p.randomStart,
+				rng: createRng(p.seed)
+			});
+			const a = adv;
+			probs = tf.tidy(() => tf.softmax(classifier.logits(a)));
+			const [adversarial, values] = await Promise.all([adv.data(), probs.data()]);
+			return { adversarial: adversarial as Float32Array, probs: values as Float32Array };
+		} finally {
+			tf.dispose([x, y]);
+			if (adv) adv.dispose();
+			if (probs) probs.dispose();
+		}
 	}
 
 	async #updateFlipEps(
@@ -218,37 +245,31 @@ export class AdversarialLab {
 		pixels: Float32Array,
 		label: number,
 		p: AdversarialParams,
-		baseKey: string,
-		goal: { label: number } | { target: number }
+		attackKey: string,
+		goal: Goal
 	) {
 		const pgdPart =
 			p.attack === 'pgd' ? `|${p.steps}|${p.stepSize}|${p.randomStart}|${p.seed}` : '';
-		const key = `${baseKey}|${p.attack}|${JSON.stringify(goal)}${pgdPart}`;
+		const key = attackKey + pgdPart;
 		if (key === this.#flipKey) return;
 		this.flipEps = undefined;
+		let found: number | null = null;
 		if (p.attack === 'pgd') {
 			// PGD's result depends on eps, so each grid point is a full attack: a coarser grid.
-			let found: number | null = null;
 			for (const eps of PGD_FLIP_GRID) {
-				if (this.#pending) return; // the learner moved on; try again later
+				if (this.#stale()) return; // the learner moved on; try again on the next compute
 				const { probs } = await this.#pgd(classifier, pixels, label, p, eps);
 				if (argmax(probs) !== label) {
 					found = eps;
 					break;
 				}
 			}
-			this.flipEpsCoarse = true;
-			this.flipEps = found;
 		} else {
-			this.flipEpsCoarse = false;
-			this.flipEps = await smallestFlippingEps(
-				classifier,
-				pixels,
-				this.#direction!,
-				FLIP_GRID,
-				goal
-			);
+			found = await smallestFlippingEps(classifier, pixels, this.#direction!, FLIP_GRID, goal);
 		}
+		if (this.#destroyed) return;
+		this.flipEpsCoarse = p.attack === 'pgd';
+		this.flipEps = found;
 		this.#flipKey = key;
 	}
 

@@ -36,7 +36,8 @@ export const DEFAULTS: AdversarialParams = {
 	eps: 0.1,
 	target: 3,
 	steps: 10,
-	stepSize: 0.01,
+	// 10 steps of 0.025 can reach 0.25 from the start; BIM's reach is steps x stepSize.
+	stepSize: 0.025,
 	randomStart: false,
 	seed: 1,
 	digit: 0
@@ -98,8 +99,26 @@ export function readParams(search: string): { params: AdversarialParams; problem
 	return { params, problems };
 }
 
+/**
+ * The parameters with every field valid: a value a form control left empty or out of range
+ * (a cleared number box gives null) becomes the default, so nothing downstream sees it.
+ */
+export function normalizeParams(params: AdversarialParams): AdversarialParams {
+	const out = { ...DEFAULTS };
+	for (const key of Object.keys(FIELDS) as (keyof AdversarialParams)[]) {
+		const value = params[key] as unknown;
+		if (value === null || value === undefined) continue;
+		const parsed = FIELDS[key].parse(
+			typeof value === 'boolean' ? (value ? '1' : '0') : String(value)
+		);
+		if (parsed !== undefined) (out as Record<string, unknown>)[key] = parsed;
+	}
+	return out;
+}
+
 /** Writes the parameters that differ from the defaults into a query string (other keys kept). */
-export function writeParams(params: AdversarialParams, search: string): string {
+export function writeParams(raw: AdversarialParams, search: string): string {
+	const params = normalizeParams(raw);
 	const query = new URLSearchParams(search);
 	for (const key of Object.keys(FIELDS) as (keyof AdversarialParams)[]) {
 		const shown = FIELDS[key].show(params[key] as never);

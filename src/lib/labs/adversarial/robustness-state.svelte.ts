@@ -13,7 +13,7 @@ import {
 	type TransferMatrix
 } from '$lib/ml/robustness';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import type { AdversarialParams } from './params';
+import { normalizeParams, type AdversarialParams } from './params';
 
 export const CURVE_EPS = Array.from({ length: 21 }, (_, k) => +(k * 0.025).toFixed(3));
 export const SAMPLE_CHOICES = [100, 500, 1000, 2000] as const;
@@ -55,7 +55,9 @@ export class RobustnessRun {
 		this.#controller?.abort();
 	}
 
-	async runCurves(p: AdversarialParams) {
+	async runCurves(live: AdversarialParams) {
+		// The learner may keep moving the controls while this runs; the run keeps its settings.
+		const p = normalizeParams($state.snapshot(live) as AdversarialParams);
 		const plan: { model: ModelId; defence: DefenceId }[] = [
 			...MODEL_IDS.map((model) => ({ model, defence: 'none' as const })),
 			{ model: p.model, defence: 'bit-depth-1' },
@@ -99,7 +101,8 @@ export class RobustnessRun {
 		});
 	}
 
-	async runTransfer(p: AdversarialParams) {
+	async runTransfer(live: AdversarialParams) {
+		const p = normalizeParams($state.snapshot(live) as AdversarialParams);
 		const attack = attackSpecOf(p);
 		const samples = Math.min(this.samples, 1000);
 		await this.#guard('transfer', async (signal) => {
