@@ -92,3 +92,21 @@ test('the transfer matrix fills a 3x3 table at the current eps', async ({ page, 
 	await expect(table.locator('tbody tr')).toHaveCount(3, { timeout: 120_000 });
 	await expect(table.locator('tbody td')).toHaveCount(9);
 });
+
+test('a digit drawn with the mouse is preprocessed and attacked', async ({ page, open }) => {
+	await open('labs/adversarial/');
+	await page.getByLabel('Draw one', { exact: true }).check();
+	const pad = page.getByLabel('Drawing pad: draw one digit');
+	const box = (await pad.boundingBox())!;
+	// a vertical stroke: a "1"
+	await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+	await page.mouse.down();
+	for (let k = 1; k <= 20; k++) {
+		await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + 0.035 * k));
+	}
+	await page.mouse.up();
+	await page.getByRole('button', { name: 'Use drawing' }).click();
+	await expect(page.getByTestId('source-name')).toHaveText('drawing');
+	await expect(page.getByTestId('prediction-before')).toContainText('predicted 1');
+	await expect(page.getByTestId('prediction-after')).toContainText(/predicted \d/);
+});

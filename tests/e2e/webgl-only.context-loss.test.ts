@@ -25,3 +25,23 @@ test('a lost WebGL context moves the page to WASM and keeps its state', async ({
 	await page.getByRole('button', { name: 'Another digit' }).click();
 	await expect(prediction).toContainText(/Predicted \d/);
 });
+
+test('a lost WebGL context in the adversarial lab keeps the digit, eps and attack', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=0&eps=0.3&attack=fgsm');
+	const after = page.getByTestId('prediction-after');
+	await expect(after).toContainText('flipped');
+	await page.evaluate(() =>
+		(
+			globalThis as unknown as { __aiLab: { loseWebGLContext(): boolean } }
+		).__aiLab.loseWebGLContext()
+	);
+	await expect(page.getByTestId('backend-name')).toHaveText('WASM');
+	await expect(page.getByTestId('eps-value')).toHaveText('0.300');
+	await expect(page.getByTestId('source-name')).toHaveText('held-out digit #0');
+	await expect(after).toContainText('flipped');
+	await page.getByRole('slider').fill('0');
+	await expect(after).not.toContainText('flipped');
+});

@@ -88,6 +88,8 @@ export class AdversarialLab {
 	#pending = false;
 	#destroyed = false;
 	#nextCustomId = 1;
+	#drainToken = 0;
+	#drainGeneration = -1;
 
 	async loadDigits() {
 		try {
@@ -117,15 +119,21 @@ export class AdversarialLab {
 		this.custom = { pixels, source, id: this.#nextCustomId++ };
 	}
 
-	/** Recompute after any input change: the latest request wins, none runs twice at once. */
+	/**
+	 * Recompute after any input change: the latest request wins, none runs twice at once. A lost
+	 * WebGL context can leave a readback that never settles; after a backend change a new loop
+	 * takes over and the stranded one, should it ever wake, bows out.
+	 */
 	request() {
 		this.#pending = true;
-		if (!this.#running) void this.#drain();
+		if (!this.#running || this.#drainGeneration !== runtime.generation) void this.#drain();
 	}
 
 	async #drain() {
+		const token = ++this.#drainToken;
+		this.#drainGeneration = runtime.generation;
 		this.#running = true;
-		while (this.#pending && !this.#destroyed) {
+		while (this.#pending && !this.#destroyed && token === this.#drainToken) {
 			this.#pending = false;
 			try {
 				await this.#compute();
@@ -135,7 +143,7 @@ export class AdversarialLab {
 				if (this.flipEps === undefined) this.flipEps = null;
 			}
 		}
-		this.#running = false;
+		if (token === this.#drainToken) this.#running = false;
 	}
 
 	async #compute() {
@@ -199,7 +207,7 @@ export class AdversarialLab {
 
 	/** A newer input arrived, or the lab is gone: this computation's results would be stale. */
 	#stale() {
-		return this.#pending || this.#destroyed;
+		return this.#pending || this.#destroyed || this.#drainGeneration !== runtime.generation;
 	}
 
 	#directionFor(classifier: Classifier, pixels: Float32Array, key: string, goal: Goal) {
