@@ -11,7 +11,19 @@ export async function ensureBuild(log: (line: string) => void) {
 	if (run.status !== 0) throw new Error('vite build failed; run `npm run build` to see why');
 }
 
+async function answers(url: string): Promise<boolean> {
+	try {
+		return (await fetch(url)).ok;
+	} catch {
+		return false;
+	}
+}
+
 export async function startPreview(port: number): Promise<{ url: string; stop: () => void }> {
+	const probe = `http://127.0.0.1:${port}/`;
+	if (await answers(probe)) {
+		throw new Error(`port ${port} is already in use; stop that server or pass --port <free port>`);
+	}
 	const child: ChildProcess = spawn(
 		'npx',
 		['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
@@ -25,14 +37,11 @@ export async function startPreview(port: number): Promise<{ url: string; stop: (
 			// already gone
 		}
 	};
+	let exited = false;
+	child.on('exit', () => (exited = true));
 	const deadline = Date.now() + 60_000;
-	while (Date.now() < deadline) {
-		try {
-			const response = await fetch(url);
-			if (response.ok) return { url, stop };
-		} catch {
-			// not up yet
-		}
+	while (Date.now() < deadline && !exited) {
+		if (await answers(url)) return { url, stop };
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	stop();
