@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
 			`unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})`
 		);
 	}
-	const options = parseOptions(rest, [...command.options, ...GLOBAL_OPTIONS], `lab ${name}`);
+	const args = rest.map((a) => (a === '-h' ? '--help' : a));
+	const options = parseOptions(args, [...command.options, ...GLOBAL_OPTIONS], `lab ${name}`);
 	if (options.help) {
 		console.log(
 			[

@@ -28,6 +28,8 @@ export interface AdversarialParams {
 	seed: number;
 	/** index of the held-out digit (gallery) */
 	digit: number;
+	/** seed of the gallery's sample of held-out digits ("Shuffle" changes it) */
+	gallery: number;
 }
 
 export const DEFAULTS: AdversarialParams = {
@@ -40,7 +42,8 @@ export const DEFAULTS: AdversarialParams = {
 	stepSize: 0.025,
 	randomStart: false,
 	seed: 1,
-	digit: 0
+	digit: 0,
+	gallery: 1
 };
 
 type Field<K extends keyof AdversarialParams> = {
@@ -78,7 +81,8 @@ const FIELDS: { [K in keyof AdversarialParams]: Field<K> } = {
 		expect: '0 or 1'
 	},
 	seed: num(0, 2 ** 31 - 1, true),
-	digit: num(0, 9999, true)
+	digit: num(0, 9999, true),
+	gallery: num(1, 2 ** 31 - 1, true)
 };
 
 /** Reads the parameters from a query string; problems are returned, not thrown. */
