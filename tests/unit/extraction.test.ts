@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, randomNormal } from '../../src/lib/ml/rng';
+import { generateTransactions, standardize } from '../../src/lib/data/fraud';
+import {
+	BudgetExceededError,
+	logisticVictim,
+	PredictionApi,
+	RateLimitedError,
+	type OutputMode
+} from '../../src/lib/ml/extraction/victim-api';
+import {
+	agreement,
+	equationSolvingAttack,
+	maxParamError,
+	solveLinearSystem
+} from '../../src/lib/ml/extraction/equation-solving';
+
+function randomLogistic(dims: number, seed: number, std = 1) {
+	const rng = createRng(seed);
+	const weights = new Float64Array(dims);
+	for (let j = 0; j < dims; j++) weights[j] = randomNormal(rng, 0, std);
+	return { weights, bias: randomNormal(rng, 0, std) };
+}
+
+function uniformInputs(count: number, dims: number, low: number, high: number, seed: number) {
+	const rng = createRng(seed);
+	return Float64Array.from({ length: count * dims }, () => low + (high - low) * rng());
+}
+
+const D = 10;
+
+describe('equation solving (Tramer et al. 2016, section 4.1)', () => {
+	it('recovers a 10-feature logistic regression to 1e-6 from exactly d + 1 confidence queries', () => {
+		const truth = randomLogistic(D, 11);
+		const api = new PredictionApi(logisticVictim(truth.weights, truth.bias), D);
+		const stolen = equationSolvingAttack(api, D, { rng: createRng(5), low: -1, high: 1 });
+		expect(api.queries).toBe(D + 1);
+		expect(stolen.queries).toBe(D + 1);
+		expect(maxParamError(truth, stolen)).toBeLessThan(1e-6);
+	});
+
+	it('rounding confidences to fewer decimals makes the stolen parameters worse, yet k = 4 still agrees', () => {
+		// Small weights over a small box keep every probability inside about [0.05, 0.95], so the
+		// rounding error is not swamped by logits near 0 or 1.
+		const truth = randomLogistic(D, 23, 0.5);
+		const victim = logisticVictim(truth.weights, truth.bias);
+		const errors: number[] = [];
+		let agreementAt4 = 0;
+		for (const decimals of [6, 4, 2]) {
+			const api = new PredictionApi(victim, D, { outputMode: { kind: 'round', decimals } });
+			const stolen = equationSolvingAttack(api, D, { rng: createRng(9), low: -1, high: 1 });
+			errors.push(maxParamError(truth, stolen));
+			if (decimals === 4) {
+				const surrogate = logisticVictim(stolen.weights, stolen.bias);
+				agreementAt4 = agreement(victim, surrogate, uniformInputs(5000, D, -1, 1, 3), D);
+			}
+		}
+		console.log(`max parameter error for k = 6, 4, 2: ${errors.map((e) => e.toExponential(2))}`);
+		expect(errors[0]).toBeLessThan(errors[1]);
+		expect(errors[1]).toBeLessThan(errors[2]);
+		expect(agreementAt4).toBeGreaterThan(0.99);
+	});
+
+	it('refuses a label-only API with a message that says confidences are needed, spending nothing', () => {
+		const truth = randomLogistic(D, 11);
+		const api = new PredictionApi(logisticVictim(truth.weights, truth.bias), D, {
+			outputMode: { kind: 'label' }
+		});
+		expect(() => equationSolvingAttack(api, D, { rng: createRng(5), low: -1, high: 1 })).toThrow(
+			/equation solving needs confidence scores/
+		);
+		expect(api.queries).toBe(0);
+	});
+
+	it('steals a victim over the fraud features: agreement 1.0 on 2,000 standardized transactions', () => {
+		const data = generateTransactions({ count: 2000, seed: 42 });
+		const inputs = standardize(data.features, data.dims).apply(data.features);
+		const truth = randomLogistic(data.dims, 77);
+		const victim = logisticVictim(truth.weights, truth.bias);
+		const api = new PredictionApi(victim, data.dims);
+		const stolen = equationSolvingAttack(api, data.dims, { rng: createRng(1), low: -3, high: 3 });
+		expect(api.queries).toBe(data.dims + 1);
+		const surrogate = logisticVictim(stolen.weights, stolen.bias);
+		expect(agreement(victim, surrogate, inputs, data.dims)).toBe(1);
+	});
+
+	it('the solver finds x in a pivoting-needing system and rejects a singular one', () => {
+		// The zero in the top-left corner fails without a row swap.
+		const a = Float64Array.from([0, 2, 1, 1, 1, 1, 2, 1, 3]);
+		const x = solveLinearSystem(a, Float64Array.from([4, 4, 9]), 3);
+		[1, 1, 2].forEach((v, i) => expect(x[i]).toBeCloseTo(v, 12));
+		const singular = Float64Array.from([1, 2, 2, 4]);
+		expect(() => solveLinearSystem(singular, Float64Array.from([1, 2]), 2)).toThrow(
+			/not linearly independent/
+		);
+	});
+});
+
+describe('PredictionApi', () => {
+	const truth = randomLogistic(3, 4);
+	const victim = logisticVictim(truth.weights, truth.bias);
+	const rows = (n: number) => Array.from({ length: n }, (_, i) => [i, -i, 0.5 * i]);
+
+	it('counts every query across batches of different sizes, bills cost = queries * costPerQuery and logs inputs', () => {
+		const api = new PredictionApi(victim, 3, { costPerQuery: 0.1 });
+		api.query(rows(1));
+		api.query(rows(7));
+		api.query([]);
+		api.query(rows(3));
+		expect(api.queries).toBe(11);
+		expect(api.cost).toBe(api.queries * 0.1);
+		expect(api.log).toHaveLength(11);
+		expect(api.log[1].input).toEqual([0, -0, 0]);
+		expect(api.log[7].input).toEqual([6, -6, 3]);
+	});
+
+	it('answers full, rounded or label-only predictions', () => {
+		const x = [[0.3, -0.2, 0.9]];
+		const full = new PredictionApi(victim, 3).query(x)[0];
+		expect(full.probs![0] + full.probs![1]).toBeCloseTo(1, 12);
+		const round = (mode: OutputMode) =>
+			new PredictionApi(victim, 3, { outputMode: mode }).query(x)[0];
+		const rounded = round({ kind: 'round', decimals: 2 });
+		expect(rounded.probs![1]).toBe(Math.round(full.probs![1] * 100) / 100);
+		const label = round({ kind: 'label' });
+		expect(label.probs).toBeUndefined();
+		expect(label.label).toBe(full.probs![1] > full.probs![0] ? 1 : 0);
+	});
+
+	it('a batch that would cross the budget throws, and is neither answered nor counted', () => {
+		const api = new PredictionApi(victim, 3, { budget: 10, costPerQuery: 2 });
+		api.query(rows(6));
+		expect(() => api.query(rows(5))).toThrow(BudgetExceededError);
+		expect(() => api.query(rows(5))).toThrow(/budget is 10 \(4 left\)/);
+		expect(api.queries).toBe(6);
+		expect(api.cost).toBe(12);
+		expect(api.log).toHaveLength(6);
+		expect(api.query(rows(4))).toHaveLength(4);
+		expect(api.queries).toBe(10);
+		expect(() => api.query(rows(1))).toThrow(BudgetExceededError);
+	});
+
+	it('enforces the per-second rate limit on a fake clock and says how long to wait', () => {
+		let now = 0;
+		const api = new PredictionApi(victim, 3, { rateLimit: { perSecond: 5 }, clock: () => now });
+		api.query(rows(3));
+		now = 100;
+		api.query(rows(2));
+		now = 200;
+		let error: unknown;
+		try {
+			api.query(rows(1));
+		} catch (e) {
+			error = e;
+		}
+		expect(error).toBeInstanceOf(RateLimitedError);
+		expect((error as RateLimitedError).retryAfterMs).toBe(800);
+		expect((error as Error).message).toMatch(/retry in 800 ms/);
+		expect(api.queries).toBe(5);
+		now = 1000;
+		// The batch of 3 from t = 0 has left the window; the 2 from t = 100 have not.
+		api.query(rows(3));
+		expect(api.queries).toBe(8);
+		now = 1050;
+		expect(() => api.query(rows(1))).toThrow(RateLimitedError);
+		now = 1100;
+		api.query(rows(1));
+		expect(api.queries).toBe(9);
+	});
+});
