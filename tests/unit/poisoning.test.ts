@@ -1,0 +1,251 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateTransactions, standardize } from '../../src/lib/data/fraud';
+import { createRng, randomNormal } from '../../src/lib/ml/rng';
+import { flipBudget, flipLabels } from '../../src/lib/ml/poisoning/label-flips';
+import { classificationMetrics, confusion } from '../../src/lib/ml/poisoning/metrics';
+import { knnSanitize } from '../../src/lib/ml/poisoning/knn-sanitize';
+import { trainLogRegBatch } from '../../src/lib/ml/poisoning/batched-logreg';
+import { expectNoLeaks } from './helpers/leaks';
+import { useBackend } from './helpers/setup';
+
+beforeAll(async () => {
+	await useBackend('wasm');
+});
+
+const count = (labels: Uint8Array, value: number) => labels.filter((l) => l === value).length;
+
+describe('flipLabels', () => {
+	const { labels } = generateTransactions({ count: 4000, seed: 1 });
+	const fraud = count(labels, 1);
+
+	it('random: flips exactly round(rate * n) distinct rows of both classes, reproducibly', () => {
+		const { labels: out, flipped } = flipLabels(labels, 0.2, 'random', { seed: 5 });
+		expect(flipped.length).toBe(Math.round(0.2 * labels.length));
+		expect(new Set(flipped).size).toBe(flipped.length);
+		const changed = [...labels.keys()].filter((i) => out[i] !== labels[i]);
+		expect(changed).toEqual(Array.from(flipped));
+		expect(flipped.some((i) => labels[i] === 1)).toBe(true);
+		expect(flipped.some((i) => labels[i] === 0)).toBe(true);
+		expect(count(labels, 1)).toBe(fraud); // the input is untouched
+		expect(flipLabels(labels, 0.2, 'random', { seed: 5 }).flipped).toEqual(flipped);
+		expect(flipLabels(labels, 0.2, 'random', { seed: 6 }).flipped).not.toEqual(flipped);
+	});
+
+	it('targeted: turns 30 % of the fraud into legitimate and never touches legitimate rows', () => {
+		const { labels: out, flipped } = flipLabels(labels, 0.3, 'targeted', { seed: 2 });
+		expect(flipped.length).toBe(Math.round(0.3 * fraud));
+		expect(flipBudget(labels, 0.3, 'targeted')).toBe(flipped.length);
+		for (const i of flipped) {
+			expect(labels[i]).toBe(1);
+			expect(out[i]).toBe(0);
+		}
+		expect(count(out, 1)).toBe(fraud - flipped.length);
+		expect(count(out, 0)).toBe(labels.length - fraud + flipped.length);
+	});
+
+	it('boundary: flips the rows whose clean score is nearest 0.5', () => {
+		const rng = createRng(9);
+		const scores = Float32Array.from(labels, () => rng());
+		const { labels: out, flipped } = flipLabels(labels, 0.1, 'boundary', { seed: 1, scores });
+		const k = Math.round(0.1 * labels.length);
+		expect(flipped.length).toBe(k);
+		const margin = (i: number) => Math.abs(scores[i] - 0.5);
+		const byMargin = [...labels.keys()].sort((a, b) => margin(a) - margin(b));
+		expect(Array.from(flipped)).toEqual(byMargin.slice(0, k).sort((a, b) => a - b));
+		const widestFlipped = Math.max(...Array.from(flipped, margin));
+		const rest = byMargin.slice(k).map(margin);
+		expect(Math.min(...rest)).toBeGreaterThanOrEqual(widestFlipped);
+		for (const i of flipped) expect(out[i]).toBe(1 - labels[i]);
+	});
+
+	it('rate 0 flips nothing; rates above a half and missing scores are refused', () => {
+		expect(flipLabels(labels, 0, 'random', { seed: 1 }).flipped.length).toBe(0);
+		expect(() => flipLabels(labels, 0.6, 'random', { seed: 1 })).toThrow(/between 0 and 0.5/);
+		expect(() => flipLabels(labels, -0.1, 'targeted', { seed: 1 })).toThrow(/rate/);
+		expect(() => flipLabels(labels, 0.1, 'boundary', { seed: 1 })).toThrow(/opts.scores/);
+	});
+});
+
+describe('knnSanitize', () => {
+	// Two well-separated 2-D clusters of 60 points: class 0 around (0, 0), class 1 around (6, 6).
+	function clusters() {
+		const rng = createRng(3);
+		const n = 120;
+		const features = new Float32Array(n * 2);
+		const labels = new Uint8Array(n);
+		for (let i = 0; i < n; i++) {
+			const cls = i < 60 ? 0 : 1;
+			features[2 * i] = cls * 6 + randomNormal(rng);
+			features[2 * i + 1] = cls * 6 + randomNormal(rng);
+			labels[i] = cls;
+		}
+		return { features, labels };
+	}
+
+	it('gives a flipped point deep inside the other class its label back', () => {
+		const { features, labels } = clusters();
+		// The class-0 point nearest the centre of its cluster, flipped to 1.
+		let deep = 0;
+		for (let i = 0; i < 60; i++) {
+			if (
+				Math.hypot(features[2 * i], features[2 * i + 1]) <
+				Math.hypot(features[2 * deep], features[2 * deep + 1])
+			)
+				deep = i;
+		}
+		const poisoned = labels.slice();
+		poisoned[deep] = 1;
+		const result = knnSanitize(features, 2, poisoned);
+		expect(Array.from(result.changed)).toEqual([deep]);
+		expect(Array.from(result.labels)).toEqual(Array.from(labels));
+		expect(poisoned[deep]).toBe(1); // the input is untouched
+	});
+
+	it('leaves clean, separated data alone and agrees with brute force on fraud data', () => {
+		const { features, labels } = clusters();
+		expect(knnSanitize(features, 2, labels).changed.length).toBe(0);
+
+		const data = generateTransactions({ count: 600, seed: 4 });
+		const x = standardize(data.features, data.dims).apply(data.features);
+		const fast = knnSanitize(x, data.dims, data.labels, { k: 5, eta: 0.6, standardize: false });
+		const d = data.dims;
+		const expected = data.labels.slice();
+		for (let i = 0; i < data.count; i++) {
+			const dist = (j: number) => {
+				let s = 0;
+				for (let c = 0; c < d; c++) s += (x[i * d + c] - x[j * d + c]) ** 2;
+				return s;
+			};
+			const nearest = [...data.labels.keys()]
+				.filter((j) => j !== i)
+				.sort((a, b) => dist(a) - dist(b) || a - b)
+				.slice(0, 5);
+			const ones = nearest.reduce((a, j) => a + data.labels[j], 0);
+			if (ones / 5 >= 0.6) expected[i] = 1;
+			else if ((5 - ones) / 5 >= 0.6) expected[i] = 0;
+		}
+		expect(Array.from(fast.labels)).toEqual(Array.from(expected));
+	});
+
+	it('sanitizes 20,000 transactions in a few seconds', () => {
+		const data = generateTransactions({ count: 20000, seed: 1 });
+		const start = performance.now();
+		const { changed } = knnSanitize(data.features, data.dims, data.labels);
+		const ms = performance.now() - start;
+		console.log(
+			`knnSanitize 20,000 x ${data.dims}: ${ms.toFixed(0)} ms, ${changed.length} labels changed`
+		);
+		expect(changed.length).toBeGreaterThan(0);
+	}, 30_000);
+});
+
+describe('metrics', () => {
+	it('matches a confusion matrix worked out by hand', () => {
+		const yTrue = [1, 1, 1, 0, 0, 0, 0, 1];
+		const scores = [0.9, 0.6, 0.2, 0.7, 0.1, 0.4, 0.5, 0.8];
+		// Flagged at >= 0.5: rows 0, 1, 3, 6, 7. Fraud caught: 0, 1, 7; missed: 2; false alarms: 3, 6.
+		expect(confusion(yTrue, [1, 1, 0, 1, 0, 0, 1, 1])).toEqual({ tp: 3, fp: 2, tn: 2, fn: 1 });
+		const m = classificationMetrics(yTrue, scores);
+		expect(m.accuracy).toBeCloseTo(5 / 8, 12);
+		expect(m.precision).toBeCloseTo(3 / 5, 12);
+		expect(m.recall).toBeCloseTo(3 / 4, 12);
+		expect(m.f1).toBeCloseTo((2 * 0.6 * 0.75) / 1.35, 12);
+		// Fraud outranks legitimate in 4 + 3 + 1 + 4 of the 16 pairs.
+		expect(m.auc).toBeCloseTo(12 / 16, 12);
+	});
+
+	it('reports 0/0 as 0 when nothing is flagged, and counts tied scores half in the AUC', () => {
+		const yTrue = [0, 1, 0, 0];
+		expect(confusion(yTrue, [0, 0, 0, 0])).toEqual({ tp: 0, fp: 0, tn: 3, fn: 1 });
+		const m = classificationMetrics(yTrue, [0.1, 0.3, 0.3, 0.2]);
+		expect(m).toEqual({ accuracy: 0.75, precision: 0, recall: 0, f1: 0, auc: (1 + 0.5 + 1) / 3 });
+		expect(() => confusion([0, 1], [1])).toThrow(/2 true labels but 1 predictions/);
+		expect(() => confusion([0, 2], [1, 0])).toThrow(/yTrue\[1\] is 2/);
+	});
+});
+
+describe('trainLogRegBatch', () => {
+	const train = generateTransactions({ count: 20000, seed: 11 });
+	const test = generateTransactions({ count: 10000, seed: 12 });
+	const scaler = standardize(train.features, train.dims);
+	const xTrain = scaler.apply(train.features);
+	const xTest = scaler.apply(test.features);
+
+	it('trains identical labels to identical weights, and 30 % targeted flips cost fraud recall', async () => {
+		const poisoned = flipLabels(train.labels, 0.3, 'targeted', { seed: 1 }).labels;
+		const fit = await expectNoLeaks(() =>
+			trainLogRegBatch(xTrain, train.dims, [train.labels, train.labels, train.labels, poisoned])
+		);
+		const d = train.dims;
+		const row = (m: number) => Array.from(fit.weights.subarray(m * d, (m + 1) * d));
+		for (const m of [1, 2]) {
+			row(m).forEach((w, c) => expect(w).toBeCloseTo(row(0)[c], 5));
+			expect(fit.biases[m]).toBeCloseTo(fit.biases[0], 5);
+		}
+		const scores = fit.scores(xTest);
+		const n = test.count;
+		const clean = classificationMetrics(test.labels, scores.subarray(0, n));
+		const flipped = classificationMetrics(test.labels, scores.subarray(3 * n, 4 * n));
+		console.log(
+			`fraud recall on held-out data: clean ${clean.recall.toFixed(3)}, 30 % targeted flips ${flipped.recall.toFixed(3)}` +
+				` (AUC ${clean.auc.toFixed(3)} -> ${flipped.auc.toFixed(3)})`
+		);
+		// Unweighted at threshold 0.5 the clean model flags few of the 3 % fraud; the flips halve that.
+		expect(clean.recall).toBeGreaterThan(0.1);
+		expect(flipped.recall).toBeLessThan(0.75 * clean.recall);
+	}, 60_000);
+
+	it('with balanced class weights, uniformly chosen targeted flips barely move recall', async () => {
+		// Flipping fraud chosen at random only lowers the fraud share; reweighting each model by its
+		// own (poisoned) label counts undoes that shift, so the lab needs balancing off to show harm.
+		const poisoned = flipLabels(train.labels, 0.3, 'targeted', { seed: 1 }).labels;
+		const fit = await expectNoLeaks(() =>
+			trainLogRegBatch(xTrain, train.dims, [train.labels, poisoned], { classWeight: 'balanced' })
+		);
+		const scores = fit.scores(xTest);
+		const n = test.count;
+		const clean = classificationMetrics(test.labels, scores.subarray(0, n));
+		const flipped = classificationMetrics(test.labels, scores.subarray(n, 2 * n));
+		expect(clean.recall).toBeGreaterThan(0.6);
+		expect(Math.abs(flipped.recall - clean.recall)).toBeLessThan(0.05);
+	}, 60_000);
+
+	it('is leak-free with balanced classes, L2 and plain gradient descent', async () => {
+		const labels = train.labels.subarray(0, 2000);
+		const fit = await expectNoLeaks(() =>
+			trainLogRegBatch(xTrain.subarray(0, 2000 * train.dims), train.dims, [labels, labels], {
+				epochs: 30,
+				optimizer: 'sgd',
+				l2: 1e-3,
+				classWeight: 'balanced'
+			})
+		);
+		expect(fit.weights.length).toBe(2 * train.dims);
+		expect(fit.weights.every(Number.isFinite)).toBe(true);
+	});
+
+	it('fits the whole sweep, 11 rates x 5 seeds = 55 models on 20,000 rows, in one batch', async () => {
+		const rates = Array.from({ length: 11 }, (_, i) => i * 0.05);
+		const labelSets = rates.flatMap((rate) =>
+			[1, 2, 3, 4, 5].map((seed) => flipLabels(train.labels, rate, 'targeted', { seed }).labels)
+		);
+		const start = performance.now();
+		const fit = await expectNoLeaks(() => trainLogRegBatch(xTrain, train.dims, labelSets));
+		const ms = performance.now() - start;
+		const scores = fit.scores(xTest);
+		const n = test.count;
+		const recallByRate = rates.map((rate, r) => {
+			let sum = 0;
+			for (let s = 0; s < 5; s++) {
+				const m = r * 5 + s;
+				sum += classificationMetrics(test.labels, scores.subarray(m * n, (m + 1) * n)).recall;
+			}
+			return `${Math.round(rate * 100)}%: ${(sum / 5).toFixed(3)}`;
+		});
+		console.log(
+			`55-model batched fit on ${train.count} rows x ${train.dims}, 300 epochs: ${ms.toFixed(0)} ms`
+		);
+		console.log(`mean fraud recall by targeted flip rate: ${recallByRate.join(', ')}`);
+		expect(fit.models).toBe(55);
+	}, 120_000);
+});
