@@ -1,0 +1,148 @@
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { QUESTIONS, type QuizQuestion } from '../../src/lib/quiz/questions';
+
+const TOTAL = QUESTIONS.length;
+
+/** Opens the quiz and waits for hydration: the Check buttons stay disabled until the script runs. */
+async function openQuiz(page: Page) {
+	await page.goto('quiz/');
+	await expect(page.getByRole('heading', { level: 1, name: 'Knowledge check' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Check answer' }).first()).toBeEnabled();
+}
+
+/** The form of question `n` (1-based), named by its legend "Question n of N ...". */
+function questionForm(page: Page, n: number): Locator {
+	return page.getByRole('form', { name: `Question ${n} of ${TOTAL}` });
+}
+
+function optionText(q: QuizQuestion, right: boolean): string {
+	const option = q.options.find((o) => (o.id === q.correct) === right);
+	if (!option) throw new Error(`question ${q.id} has no ${right ? 'right' : 'wrong'} option`);
+	return option.text;
+}
+
+async function answer(page: Page, n: number, right: boolean) {
+	const form = questionForm(page, n);
+	await form.getByRole('radio', { name: optionText(QUESTIONS[n - 1], right), exact: true }).check();
+	await form.getByRole('button', { name: 'Check answer' }).click();
+}
+
+function score(page: Page): Locator {
+	return page.getByRole('region', { name: 'Your score' });
+}
+
+test('a right then a wrong answer give the right feedback and a score of 1 of 2 so far', async ({
+	page
+}) => {
+	await openQuiz(page);
+	const [first, second] = QUESTIONS;
+
+	await answer(page, 1, true);
+	const form1 = questionForm(page, 1);
+	await expect(form1.getByText('Correct.', { exact: true })).toBeVisible();
+	await expect(form1.getByText(first.explanation)).toBeVisible();
+	await expect(
+		form1.getByRole('link', { name: 'See it live in the Adversarial examples lab' })
+	).toHaveAttribute('href', /labs\/adversarial\/$/);
+	// The checked answer is final: its radios are locked.
+	for (const radio of await form1.getByRole('radio').all()) await expect(radio).toBeDisabled();
+	await expect(score(page)).toContainText('1 of 1 so far');
+
+	await answer(page, 2, false);
+	const form2 = questionForm(page, 2);
+	await expect(form2.getByText('Incorrect.', { exact: true })).toBeVisible();
+	await expect(form2).toContainText(`The answer is: ${optionText(second, true)}`);
+	await expect(form2.getByText(second.explanation)).toBeVisible();
+	// Data poisoning has no page yet: the feedback names the lab and links nowhere.
+	await expect(form2).toContainText(
+		'The Data poisoning lab, which shows this live, is in development.'
+	);
+	await expect(form2.getByRole('link')).toHaveCount(0);
+
+	await expect(score(page)).toContainText(`1 of 2 so far; 2 of ${TOTAL} questions answered`);
+});
+
+test('checking without choosing asks for an answer and scores nothing', async ({ page }) => {
+	await openQuiz(page);
+	const form = questionForm(page, 1);
+	await form.getByRole('button', { name: 'Check answer' }).click();
+	await expect(form).toContainText('Choose an answer first, then check it.');
+	await expect(score(page)).toContainText('0 of 0 so far');
+});
+
+test('completing the quiz shows the final score of the answers given, and Retry resets it', async ({
+	page
+}) => {
+	await openQuiz(page);
+	// Right on every question whose position is not a multiple of 3.
+	let expected = 0;
+	for (let n = 1; n <= TOTAL; n++) {
+		const right = n % 3 !== 0;
+		if (right) expected++;
+		await answer(page, n, right);
+		await expect(
+			questionForm(page, n).getByText(right ? 'Correct.' : 'Incorrect.', { exact: true })
+		).toBeVisible();
+	}
+	await expect(score(page)).toContainText(`Final score: ${expected} of ${TOTAL}`);
+	await expect(page.getByRole('button', { name: 'Check answer' })).toHaveCount(0);
+
+	await score(page).getByRole('button', { name: 'Retry' }).click();
+	await expect(score(page)).toContainText(`0 of 0 so far; 0 of ${TOTAL} questions answered`);
+	await expect(score(page)).not.toContainText('Final score');
+	await expect(page.getByRole('button', { name: 'Check answer' })).toHaveCount(TOTAL);
+	await expect(page.getByText('Correct.', { exact: true })).toHaveCount(0);
+	await expect(page.getByText('Incorrect.', { exact: true })).toHaveCount(0);
+	for (const radio of await page.getByRole('radio').all()) {
+		await expect(radio).not.toBeChecked();
+		await expect(radio).toBeEnabled();
+	}
+	// Retry puts the learner back at the first question.
+	await expect(questionForm(page, 1).getByRole('radio').first()).toBeFocused();
+
+	// And the quiz scores afresh.
+	await answer(page, 1, true);
+	await expect(score(page)).toContainText('1 of 1 so far');
+});
+
+test('the quiz works from the keyboard alone', async ({ page }) => {
+	await openQuiz(page);
+	const [first] = QUESTIONS;
+	const form = questionForm(page, 1);
+	const radios = form.getByRole('radio');
+	const firstRadio = radios.first();
+
+	// Tab from the top of the page until the first question's radio group has focus.
+	for (let i = 0; i < 40; i++) {
+		if (await firstRadio.evaluate((el) => el === document.activeElement)) break;
+		await page.keyboard.press('Tab');
+	}
+	await expect(firstRadio).toBeFocused();
+
+	// Space selects the focused option; the arrow keys move the selection within the group.
+	await page.keyboard.press('Space');
+	await expect(firstRadio).toBeChecked();
+	const correctIndex = first.options.findIndex((o) => o.id === first.correct);
+	for (let i = 0; i < correctIndex; i++) await page.keyboard.press('ArrowDown');
+	const correctRadio = form.getByRole('radio', { name: optionText(first, true), exact: true });
+	await expect(correctRadio).toBeChecked();
+	await expect(correctRadio).toBeFocused();
+
+	// Tab leaves the group for the Check button; Enter checks.
+	await page.keyboard.press('Tab');
+	const check = form.getByRole('button', { name: 'Check answer' });
+	await expect(check).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(form.getByText('Correct.', { exact: true })).toBeVisible();
+	await expect(score(page)).toContainText('1 of 1 so far');
+
+	// Focus stays in the question's feedback: the next Tab reaches its lab link, the one after
+	// that the next question.
+	await page.keyboard.press('Tab');
+	await expect(
+		form.getByRole('link', { name: 'See it live in the Adversarial examples lab' })
+	).toBeFocused();
+	await page.keyboard.press('Tab');
+	await expect(questionForm(page, 2).getByRole('radio').first()).toBeFocused();
+});
