@@ -15,7 +15,7 @@ import {
 
 /** Rows of a reference TSV, skipping '#' comments and the header row. */
 function referenceRows(file: string): string[][] {
-	const text = readFileSync(path.join(process.cwd(), '..', 'shared', 'reference', file), 'utf8');
+	const text = readFileSync(path.join(process.cwd(), 'tests', 'reference', file), 'utf8');
 	const rows = text
 		.split('\n')
 		.filter((line) => line.trim() && !line.startsWith('#'))

@@ -224,7 +224,7 @@ describe('markdown deliverables', () => {
 
 describe('built-in libraries', () => {
 	const tsv = readFileSync(
-		path.join(process.cwd(), '..', 'shared', 'reference', 'atlas-5.6.0-index.tsv'),
+		path.join(process.cwd(), 'tests', 'reference', 'atlas-5.6.0-index.tsv'),
 		'utf8'
 	);
 	const rows = tsv

@@ -4,7 +4,7 @@
  * unit tests and the exercise can read it anywhere.
  *
  * IDs are MITRE ATLAS 5.6.0 techniques and OWASP ML Top 10 (2023) entries, checked against
- * ../shared/reference/ by tests/unit/threats.test.ts. Every description is written for this course.
+ * tests/reference/ (a copy of the shared reference) by tests/unit/threats.test.ts. Every description is written for this course.
  */
 import type { LabEntry } from '$lib/labs/catalogue';
 
