@@ -76,22 +76,27 @@ export function mlpLoss(
 	rowWeights?: tf.Tensor1D
 ): tf.Scalar {
 	return tf.tidy(() => {
+		const perRow = mlpLossPerRow(logits, labels);
+		if (!rowWeights) return tf.mean(perRow);
+		return tf.div(tf.sum(tf.mul(perRow, rowWeights)), tf.sum(rowWeights));
+	});
+}
+
+/** The cross-entropy of each row on its own ([n]), as mlpLoss averages it. */
+export function mlpLossPerRow(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+	return tf.tidy(() => {
 		const k = logits.shape[1];
-		let perRow: tf.Tensor1D;
 		if (k === 1) {
 			const z = tf.reshape(logits, [-1]) as tf.Tensor1D;
 			const y = tf.cast(labels, 'float32');
 			// log(1 + e^z) - y z, written stably: max(z, 0) - y z + log(1 + e^-|z|).
-			perRow = tf.add(
+			return tf.add(
 				tf.sub(tf.relu(z), tf.mul(y, z)),
 				tf.log1p(tf.exp(tf.neg(tf.abs(z))))
 			) as tf.Tensor1D;
-		} else {
-			const oneHot = tf.oneHot(tf.cast(labels, 'int32'), k);
-			perRow = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
 		}
-		if (!rowWeights) return tf.mean(perRow);
-		return tf.div(tf.sum(tf.mul(perRow, rowWeights)), tf.sum(rowWeights));
+		const oneHot = tf.oneHot(tf.cast(labels, 'int32'), k);
+		return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
 	});
 }
 

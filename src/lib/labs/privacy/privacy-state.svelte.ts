@@ -1,0 +1,223 @@
+/**
+ * The privacy lab's state: the inputs (URL-backed), the epsilon they promise (derived at once,
+ * before anything is trained), the run in progress with its live loss and accuracy, and every
+ * finished run as plain numbers for the trade-off and leakage charts. Models live only inside a
+ * run (runPrivacyExperiment disposes them); nothing here holds a tensor.
+ */
+import {
+	DATASET_INFO,
+	epsilonOf,
+	fraudPrivacyData,
+	measureEpochTimes,
+	mnistPrivacyData,
+	runPrivacyExperiment,
+	type EpochPoint,
+	type EpochTimes,
+	type PrivacyData,
+	type PrivacyDataset,
+	type RunResult
+} from '$lib/ml/privacy/experiment';
+import { runtime } from '$lib/runtime/lab-runtime.svelte';
+import { DEFAULTS, invalidFields, normalizeParams, type PrivacyParams } from './params';
+
+/** Noise multipliers the sweep trains, from little privacy to a lot. */
+export const SWEEP_SIGMAS = [0.5, 0.7, 1, 1.5, 2, 3, 5, 8] as const;
+
+export type RunSummary = Omit<RunResult, 'history'> & { id: number };
+
+export class PrivacyLab {
+	params = $state<PrivacyParams>({ ...DEFAULTS });
+	running = $state<'train' | 'sweep' | 'bench' | null>(null);
+	progress = $state(0);
+	status = $state('');
+	error = $state<string | null>(null);
+	/** the run being trained: label and its epochs so far */
+	liveLabel = $state('');
+	live = $state.raw<EpochPoint[]>([]);
+	runs = $state.raw<RunSummary[]>([]);
+	/** non-private baselines by configuration key */
+	baselines = $state.raw<Record<string, RunSummary>>({});
+
+	#controller: AbortController | null = null;
+	// A plain cache, deliberately not reactive: nothing on screen reads it.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#data = new Map<string, PrivacyData>();
+	#nextId = 1;
+
+	/** What is wrong with the inputs right now, in words; empty when a run can start. */
+	problems = $derived.by(() => {
+		const out = invalidFields(this.params).map(({ key, expect }) => `${key} must be ${expect}`);
+		const members = DATASET_INFO[this.params.dataset].members;
+		if (this.params.batch > members)
+			out.push(`batch must be at most ${members}, the ${this.params.dataset} training set`);
+		return out;
+	});
+
+	/** The guarantee the current settings buy, computed by the accountant as the slider moves. */
+	privacy = $derived.by(() => {
+		const p = normalizeParams(this.params);
+		const members = DATASET_INFO[p.dataset].members;
+		return epsilonOf(members, {
+			sigma: p.sigma,
+			batchSize: Math.min(p.batch, members),
+			epochs: p.epochs,
+			delta: p.delta
+		});
+	});
+
+	/** runs and baseline of the dataset on screen */
+	shownRuns = $derived(this.runs.filter((r) => r.dataset === this.params.dataset));
+	baseline = $derived(this.baselines[baselineKey(normalizeParams(this.params))] ?? null);
+
+	cancel() {
+		this.#controller?.abort();
+	}
+
+	destroy() {
+		this.cancel();
+		this.#data.clear();
+	}
+
+	clearRuns() {
+		this.runs = [];
+	}
+
+	async #dataFor(dataset: PrivacyDataset, seed: number): Promise<PrivacyData> {
+		const key = `${dataset}|${seed}`;
+		let data = this.#data.get(key);
+		if (!data) {
+			const members = DATASET_INFO[dataset].members;
+			data =
+				dataset === 'fraud'
+					? fraudPrivacyData(members, seed)
+					: mnistPrivacyData(
+							await runtime.digits('train'),
+							await runtime.digits('test'),
+							members,
+							seed
+						);
+			this.#data.set(key, data);
+		}
+		return data;
+	}
+
+	/** Trains at the current settings (and the non-private baseline first, if not yet trained). */
+	train() {
+		return this.#guard('train', async (signal) => {
+			const p = this.#snapshot();
+			await this.#ensureBaseline(p, signal);
+			await this.#one(p, p.sigma, signal, 0, 1);
+		});
+	}
+
+	/** Trains one model per noise multiplier in SWEEP_SIGMAS: the whole trade-off curve. */
+	sweep() {
+		return this.#guard('sweep', async (signal) => {
+			const p = this.#snapshot();
+			await this.#ensureBaseline(p, signal);
+			for (const [k, sigma] of SWEEP_SIGMAS.entries())
+				await this.#one(p, sigma, signal, k, SWEEP_SIGMAS.length);
+		});
+	}
+
+	/** For the bench: DP-SGD against plain SGD epoch times on the current dataset. */
+	measureEpochs(epochs = 5): Promise<EpochTimes | null> {
+		let out: EpochTimes | null = null;
+		return this.#guard('bench', async (signal) => {
+			const p = this.#snapshot();
+			const data = await this.#dataFor(p.dataset, p.seed);
+			this.status = `timing ${epochs} epochs of DP-SGD and of plain SGD`;
+			out = await measureEpochTimes(
+				data,
+				{
+					sigma: p.sigma,
+					clip: p.clip,
+					batchSize: p.batch,
+					learningRate: DATASET_INFO[p.dataset].learningRate,
+					seed: p.seed
+				},
+				epochs,
+				signal
+			);
+		}).then(() => out);
+	}
+
+	#snapshot(): PrivacyParams {
+		if (this.problems.length) throw new Error(this.problems.join('; '));
+		return normalizeParams($state.snapshot(this.params) as PrivacyParams);
+	}
+
+	async #ensureBaseline(p: PrivacyParams, signal: AbortSignal) {
+		const key = baselineKey(p);
+		if (this.baselines[key]) return;
+		const result = await this.#run(p, null, signal, 'non-private baseline', () => {});
+		this.baselines = { ...this.baselines, [key]: { ...result, id: this.#nextId++ } };
+	}
+
+	async #one(p: PrivacyParams, sigma: number, signal: AbortSignal, k: number, of: number) {
+		const label = `sigma ${sigma}${of > 1 ? ` (${k + 1} of ${of})` : ''}`;
+		const result = await this.#run(p, sigma, signal, label, (f) => (this.progress = (k + f) / of));
+		this.runs = [...this.runs, { ...result, id: this.#nextId++ }];
+	}
+
+	async #run(
+		p: PrivacyParams,
+		sigma: number | null,
+		signal: AbortSignal,
+		label: string,
+		onFraction: (f: number) => void
+	): Promise<Omit<RunResult, 'history'>> {
+		const data = await this.#dataFor(p.dataset, p.seed);
+		this.liveLabel = label;
+		this.live = [];
+		this.status = `training: ${label}`;
+		const { history, ...result } = await runtime.timed(`${label}, ${p.epochs} epochs`, () =>
+			runPrivacyExperiment(
+				data,
+				{
+					sigma,
+					clip: p.clip,
+					batchSize: p.batch,
+					epochs: p.epochs,
+					delta: p.delta,
+					learningRate: DATASET_INFO[p.dataset].learningRate,
+					momentum: 0,
+					sampling: p.sampling,
+					seed: p.seed
+				},
+				{
+					signal,
+					onEpoch: (point) => (this.live = [...this.live, point]),
+					onProgress: (done, total) => onFraction(done / total)
+				}
+			)
+		);
+		void history;
+		return result;
+	}
+
+	async #guard(kind: 'train' | 'sweep' | 'bench', work: (signal: AbortSignal) => Promise<void>) {
+		if (this.running) return;
+		this.#controller = new AbortController();
+		this.running = kind;
+		this.progress = 0;
+		this.error = null;
+		try {
+			// Train on the backend the page asked for, not on whatever tfjs had before it started.
+			await runtime.start(window.location.search);
+			await work(this.#controller.signal);
+			this.status = 'done';
+		} catch (err) {
+			if ((err as Error).name === 'AbortError') this.status = 'cancelled; finished runs stay';
+			else this.error = (err as Error).message;
+		} finally {
+			this.running = null;
+			this.#controller = null;
+		}
+	}
+}
+
+/** The baseline depends on everything but the noise and clipping. */
+function baselineKey(p: PrivacyParams): string {
+	return [p.dataset, p.batch, p.epochs, p.seed].join('|');
+}

@@ -1,0 +1,45 @@
+import { test, expect } from './fixtures';
+
+test('moving sigma changes epsilon at once, before anything is trained', async ({ page, open }) => {
+	await open('labs/privacy/?sigma=1');
+	const eps = page.getByTestId('epsilon');
+	await expect(page.getByTestId('sigma-value')).toHaveText('1.00');
+	const atOne = Number(await eps.textContent());
+	expect(atOne).toBeGreaterThan(1);
+
+	await page.getByRole('slider').fill('4');
+	await expect(page.getByTestId('sigma-value')).toHaveText('4.00');
+	await expect(eps).not.toHaveText(String(atOne));
+	const atFour = Number(await eps.textContent());
+	expect(atFour).toBeLessThan(atOne);
+	await expect(page).toHaveURL(/sigma=4/);
+
+	await page.getByRole('slider').fill('0');
+	await expect(eps).toHaveText('∞');
+	await expect(page.getByTestId('tradeoff-count')).toHaveText('0 runs on the chart');
+});
+
+test('a training run adds a point to the trade-off chart beside the baseline', async ({
+	page,
+	open
+}) => {
+	await open('labs/privacy/?sigma=2&epochs=3');
+	await expect(page.getByTestId('tradeoff-count')).toHaveText('0 runs on the chart');
+	await page.getByRole('button', { name: 'Train', exact: true }).click();
+	await expect(page.getByTestId('live-summary')).toContainText('epoch', { timeout: 60_000 });
+	await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 90_000 });
+	await expect(page.getByTestId('tradeoff-count')).toHaveText('1 run on the chart');
+	const table = page.getByTestId('runs-table');
+	await expect(table.getByRole('row', { name: /non-private/ })).toContainText('∞');
+	const eps = (await page.getByTestId('epsilon').textContent()) ?? '';
+	await expect(table.getByRole('row', { name: /sigma 2/ })).toContainText(eps);
+	await expect(page.getByTestId('leak-verdict')).toContainText('epsilon');
+	await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a bad value in the link is reported and replaced by the default', async ({ page, open }) => {
+	await open('labs/privacy/?sigma=banana&batch=9999');
+	await expect(page.getByRole('alert').first()).toContainText('?sigma=banana is not a number');
+	await expect(page.getByTestId('sigma-value')).toHaveText('1.00');
+	await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+});

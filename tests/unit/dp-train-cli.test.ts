@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { epsilonFor } from '../../src/lib/ml/privacy/rdp';
+import { ROOT } from '../../scripts/lib/paths';
+
+function lab(...args: string[]) {
+	return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lab.ts', ...args], {
+		cwd: ROOT,
+		encoding: 'utf8'
+	});
+}
+
+describe('npm run lab -- dp-train', () => {
+	it('--json reports accuracy, epsilon and the membership attack of a DP-SGD run on the fraud MLP', () => {
+		const run = lab(
+			'dp-train',
+			'--dataset',
+			'fraud',
+			'--sigma',
+			'2',
+			'--clip',
+			'1',
+			'--batch',
+			'50',
+			'--epochs',
+			'4',
+			'--json'
+		);
+		expect(run.status, run.stderr).toBe(0);
+		const r = JSON.parse(run.stdout);
+		expect(r).toMatchObject({
+			dataset: 'fraud',
+			private: true,
+			sigma: 2,
+			members: 500,
+			q: 0.1,
+			steps: 40
+		});
+		expect(r.epsilon).toBeCloseTo(
+			epsilonFor({ q: 0.1, sigma: 2, steps: 40, delta: 1e-5 }).epsilon,
+			10
+		);
+		expect(r.accuracy).toBeGreaterThan(0.6);
+		expect(r.accuracy).toBeLessThanOrEqual(1);
+		expect(r.miaAuc).toBeGreaterThan(0.3);
+		expect(r.miaAuc).toBeLessThan(0.7);
+		expect(r.miaAdvantage).toBeGreaterThanOrEqual(0);
+		expect(r.losses).toHaveLength(4);
+	});
+
+	it('the same seed gives the same run; --no-privacy has no finite epsilon', () => {
+		const a = JSON.parse(lab('dp-train', '--epochs', '2', '--seed', '7', '--json').stdout);
+		const b = JSON.parse(lab('dp-train', '--epochs', '2', '--seed', '7', '--json').stdout);
+		expect(b.accuracy).toBe(a.accuracy);
+		expect(b.miaAuc).toBe(a.miaAuc);
+		const plain = lab('dp-train', '--no-privacy', '--epochs', '2', '--json');
+		expect(plain.status, plain.stderr).toBe(0);
+		expect(JSON.parse(plain.stdout)).toMatchObject({
+			private: false,
+			epsilon: null,
+			advantageBound: 1
+		});
+	});
+
+	it('trains the digit MLP on 784 pixels', () => {
+		const run = lab('dp-train', '--dataset', 'mnist', '--sigma', '1', '--epochs', '1', '--json');
+		expect(run.status, run.stderr).toBe(0);
+		const r = JSON.parse(run.stdout);
+		expect(r).toMatchObject({ dataset: 'mnist', members: 1000, steps: 20 });
+		expect(r.accuracy).toBeGreaterThan(0.3);
+	});
+
+	it.each([
+		[
+			['--dataset', 'cifar'],
+			'lab: lab dp-train: --dataset must be one of fraud, mnist, got "cifar"'
+		],
+		[['--sigma', '-1'], 'lab: lab dp-train: --sigma must be at least 0, got -1'],
+		[
+			['--batch', '600'],
+			'lab: lab dp-train: --batch must be at most 500 (the fraud training set), got 600'
+		],
+		[['--delta', '2'], 'lab: lab dp-train: --delta must be a number in (0, 1), got 2'],
+		[
+			['--sigma', '1', '--no-privacy'],
+			'lab: lab dp-train: --sigma and --no-privacy exclude each other'
+		]
+	])('a bad argument %j exits 2 with one line on stderr', (argv, message) => {
+		const run = lab('dp-train', ...argv, '--json');
+		expect(run.status).toBe(2);
+		expect(run.stdout).toBe('');
+		expect(run.stderr.trim().split('\n')).toEqual([message]);
+	});
+});

@@ -1,0 +1,182 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createMlp, disposeMlp } from '../../src/lib/ml/mlp';
+import { createRng } from '../../src/lib/ml/rng';
+import { trainSgd } from '../../src/lib/ml/privacy/dp-sgd';
+import {
+	epsilonOf,
+	fraudPrivacyData,
+	measureEpochTimes,
+	runPrivacyExperiment
+} from '../../src/lib/ml/privacy/experiment';
+import {
+	advantageBound,
+	chanceAdvantage,
+	lossThresholdAttack,
+	mlpAccuracy,
+	perExampleLosses,
+	yeomAdvantageBound
+} from '../../src/lib/ml/privacy/membership';
+import { epsilonFor } from '../../src/lib/ml/privacy/rdp';
+import { expectNoLeaks } from './helpers/leaks';
+import { useBackend } from './helpers/setup';
+
+beforeAll(() => useBackend('wasm'));
+
+describe('the loss-threshold attack (Yeom et al. 2018)', () => {
+	it('scores AUC and the best TPR - FPR on losses worked out by hand', () => {
+		// members 0.1, 0.2, 0.95; non-members 0.3, 0.05, 0.9
+		const r = lossThresholdAttack([0.1, 0.2, 0.95], [0.3, 0.05, 0.9]);
+		// pairs where the member's loss is lower: 0.1<0.3, 0.1<0.9, 0.2<0.3, 0.2<0.9 = 4 of 9
+		expect(r.auc).toBeCloseTo(4 / 9, 12);
+		// threshold 0.2: TPR 2/3, FPR 1/3
+		expect(r.advantage).toBeCloseTo(1 / 3, 12);
+		expect(r.threshold).toBe(0.2);
+		expect([r.tpr, r.fpr]).toEqual([2 / 3, 1 / 3]);
+	});
+
+	it('finds nothing when members and non-members look alike, everything when they do not', () => {
+		expect(lossThresholdAttack([1, 1], [1, 1])).toMatchObject({ auc: 0.5, advantage: 0 });
+		expect(lossThresholdAttack([0, 0.1], [2, 3])).toMatchObject({ auc: 1, advantage: 1 });
+		expect(() => lossThresholdAttack([], [1])).toThrow(/needs members and non-members/);
+	});
+
+	it('gives AUC near 0.5 against a model that never saw the "members"', async () => {
+		const a = fraudPrivacyData(500, 21);
+		const b = fraudPrivacyData(500, 22);
+		const mlp = createMlp([10, 32, 16, 1], 1);
+		// trained, and overfitted, on a third set: neither side of the attack was seen
+		const c = fraudPrivacyData(300, 23);
+		await trainSgd(mlp, c.members.rows, c.members.labels, {
+			batchSize: 30,
+			epochs: 40,
+			learningRate: 0.5,
+			seed: 1
+		});
+		const r = lossThresholdAttack(
+			await perExampleLosses(mlp, a.members.rows, a.members.labels),
+			await perExampleLosses(mlp, b.nonMembers.rows, b.nonMembers.labels)
+		);
+		expect(Math.abs(r.auc - 0.5)).toBeLessThan(0.05);
+		expect(r.advantage).toBeLessThan(0.1);
+		// while on its own training rows the same attack does find members
+		const own = lossThresholdAttack(
+			await perExampleLosses(mlp, c.members.rows, c.members.labels),
+			await perExampleLosses(mlp, c.nonMembers.rows, c.nonMembers.labels)
+		);
+		expect(own.auc).toBeGreaterThan(0.55);
+		disposeMlp(mlp);
+	});
+});
+
+describe('what chance gives the attacker', () => {
+	it('is the one-sided KS critical value: about 0.077 for 500 against 500 at 5 %', () => {
+		expect(chanceAdvantage(500, 500)).toBeCloseTo(
+			Math.sqrt(Math.log(20) / 2) * Math.sqrt(2 / 500),
+			12
+		);
+		expect(chanceAdvantage(500, 500)).toBeCloseTo(0.0774, 3);
+	});
+
+	it('holds empirically: random losses for two equal groups beat it about 5 % of the time', () => {
+		const rand = createRng(7);
+		const limit = chanceAdvantage(200, 200);
+		let above = 0;
+		const trials = 400;
+		for (let t = 0; t < trials; t++) {
+			const a = Array.from({ length: 200 }, rand);
+			const b = Array.from({ length: 200 }, rand);
+			if (lossThresholdAttack(a, b).advantage > limit) above++;
+		}
+		expect(above / trials).toBeGreaterThan(0.01);
+		expect(above / trials).toBeLessThan(0.1);
+	});
+});
+
+describe('what DP allows the attacker', () => {
+	it("Yeom et al.'s Theorem 1: e^eps - 1, capped at 1", () => {
+		expect(yeomAdvantageBound(0)).toBe(0);
+		expect(yeomAdvantageBound(0.5)).toBeCloseTo(Math.E ** 0.5 - 1, 12);
+		expect(yeomAdvantageBound(2)).toBe(1);
+	});
+
+	it('the (eps, delta) bound is (e^eps - 1 + 2 delta) / (e^eps + 1): tanh(eps / 2) at delta 0', () => {
+		expect(advantageBound(1, 0)).toBeCloseTo(Math.tanh(0.5), 12);
+		expect(advantageBound(0, 1e-5)).toBeCloseTo(1e-5, 12);
+		expect(advantageBound(Infinity, 1e-5)).toBe(1);
+		expect(advantageBound(1000, 1e-5)).toBe(1);
+		// never looser than Yeom's where Yeom's applies
+		for (const eps of [0.1, 0.5, 1, 2])
+			expect(advantageBound(eps, 0)).toBeLessThanOrEqual(yeomAdvantageBound(eps));
+	});
+});
+
+describe('one privacy experiment', () => {
+	it('counts the privacy spent as the accountant does, before training', () => {
+		const p = epsilonOf(500, { sigma: 1, batchSize: 50, epochs: 30, delta: 1e-5 });
+		expect(p.q).toBe(0.1);
+		expect(p.steps).toBe(300);
+		expect(p.epsilon).toBe(epsilonFor({ q: 0.1, sigma: 1, steps: 300, delta: 1e-5 }).epsilon);
+		expect(epsilonOf(500, { sigma: null, batchSize: 50, epochs: 30, delta: 1e-5 }).epsilon).toBe(
+			Infinity
+		);
+	});
+
+	it('trains, evaluates, attacks and accounts, with one history point per epoch and no leaks', async () => {
+		const data = fraudPrivacyData(200, 3);
+		const seen: number[] = [];
+		const result = await expectNoLeaks(() =>
+			runPrivacyExperiment(
+				data,
+				{
+					sigma: 1,
+					clip: 1,
+					batchSize: 20,
+					epochs: 3,
+					delta: 1e-5,
+					learningRate: 0.5,
+					momentum: 0,
+					sampling: 'poisson',
+					seed: 2
+				},
+				{ onEpoch: (p) => seen.push(p.epoch) }
+			)
+		);
+		expect(seen).toEqual([1, 2, 3]);
+		expect(result.history).toHaveLength(3);
+		expect(result.steps).toBe(30);
+		expect(result.epsilon).toBeCloseTo(
+			epsilonFor({ q: 0.1, sigma: 1, steps: 30, delta: 1e-5 }).epsilon,
+			12
+		);
+		expect(result.accuracy).toBeGreaterThan(0.6);
+		expect(result.miaAuc).toBeGreaterThan(0.3);
+		expect(result.miaAuc).toBeLessThan(0.7);
+		expect(result.advantageBound).toBeCloseTo(advantageBound(result.epsilon, 1e-5), 12);
+		const accuracy = await expectNoLeaks(async () => {
+			const mlp = createMlp([10, 4, 1], 1);
+			const acc = await mlpAccuracy(mlp, data.nonMembers.rows, data.nonMembers.labels);
+			await perExampleLosses(mlp, data.nonMembers.rows, data.nonMembers.labels);
+			disposeMlp(mlp);
+			return acc;
+		});
+		expect(accuracy).toBeGreaterThanOrEqual(0);
+	});
+
+	it('times DP-SGD against plain SGD epochs on the same model and data, leaving nothing behind', async () => {
+		const data = fraudPrivacyData(100, 4);
+		const t = await expectNoLeaks(() =>
+			measureEpochTimes(data, { sigma: 1, clip: 1, batchSize: 20, learningRate: 0.5, seed: 1 }, 2)
+		);
+		expect(t.epochs).toBe(2);
+		expect(t.dpEpochMs).toBeGreaterThan(0);
+		expect(t.plainEpochMs).toBeGreaterThan(0);
+	});
+
+	it('refuses rows that do not fit the model, saying so', async () => {
+		const mlp = createMlp([10, 1], 1);
+		await expect(perExampleLosses(mlp, new Float32Array(25), [0, 1])).rejects.toThrow(
+			/25 feature values do not make 2 rows of 10/
+		);
+		disposeMlp(mlp);
+	});
+});
