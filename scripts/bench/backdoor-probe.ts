@@ -1,0 +1,30 @@
+import type { Probe } from './probes';
+
+interface BackdoorLabHandle {
+	points: { rate: number; trainMs: number; attackSuccessRate: number; cleanAccuracy: number }[];
+}
+
+/**
+ * One backdoor training run as the poisoning page runs it: p = 5 %, target 7, 2,000 training
+ * digits, the small CNN for 3 epochs (BadNets, Gu et al. 2017). Reports the training time the
+ * page measured (without scoring the 2 x 2,000 test digits) and the run's two figures.
+ */
+export const backdoorTrain: Probe = {
+	name: 'backdoorTrain',
+	async run({ page, open, backend }) {
+		if (backend === 'cpu')
+			return { backdoorTrainMs: null, backdoorTrainNote: 'skipped on CPU: minutes per run' };
+		await open('labs/poisoning/?bd-rate=0.05&bd-train=2000&bd-target=7&bd-seed=1');
+		const panel = page.getByRole('region', { name: 'Backdoor trigger on digits' });
+		await panel.getByRole('button', { name: 'Train at p' }).click();
+		await panel.getByTestId('backdoor-status').getByText('done').waitFor({ timeout: 600_000 });
+		const point = await page.evaluate(
+			() => (globalThis as unknown as { __backdoorLab: BackdoorLabHandle }).__backdoorLab.points[0]
+		);
+		return {
+			backdoorTrainMs: Math.round(point.trainMs),
+			backdoorAttackSuccess: Math.round(1000 * point.attackSuccessRate) / 1000,
+			backdoorCleanAccuracy: Math.round(1000 * point.cleanAccuracy) / 1000
+		};
+	}
+};

@@ -1,0 +1,146 @@
+/**
+ * The backdoor panel's state: its settings, the training runs (one rate, or a sweep over several)
+ * with progress and cancel, the chart's points and the clean/triggered twin of the last run.
+ * Models live only inside a run (runBackdoor disposes them); this class holds plain numbers and
+ * pixel arrays, never tensors.
+ */
+import { digitPixels } from '$lib/data/mnist';
+import {
+	BACKDOOR_DEFAULTS,
+	pickTwin,
+	runBackdoor,
+	stampTrigger,
+	type BackdoorResult
+} from '$lib/ml/poisoning/backdoor';
+import { runtime } from '$lib/runtime/lab-runtime.svelte';
+import { DEFAULTS, normalizeBackdoorParams, SWEEP_RATES, type BackdoorParams } from './params';
+
+export interface BackdoorPoint {
+	rate: number;
+	poisonedCount: number;
+	cleanAccuracy: number;
+	attackSuccessRate: number;
+	trainMs: number;
+}
+
+export interface Twin {
+	/** index in the test split */
+	index: number;
+	trueLabel: number;
+	cleanPixels: Float32Array;
+	triggeredPixels: Float32Array;
+	cleanPrediction: number;
+	triggeredPrediction: number;
+	rate: number;
+	target: number;
+}
+
+/** What the points of one chart share; a run with other settings starts a new chart. */
+const settingsKey = (p: BackdoorParams) => `${p.target}|${p.seed}|${p.trainCount}`;
+
+export class BackdoorLab {
+	params = $state<BackdoorParams>({ ...DEFAULTS });
+	running = $state<'one' | 'sweep' | null>(null);
+	progress = $state(0);
+	status = $state('');
+	error = $state<string | null>(null);
+	/** sorted by rate; one point per rate */
+	points = $state.raw<BackdoorPoint[]>([]);
+	/** the settings the points were trained with */
+	pointsFor = $state.raw<BackdoorParams | null>(null);
+	twin = $state.raw<Twin | null>(null);
+	#controller: AbortController | null = null;
+
+	/** Trains one model at the chosen rate and adds (or replaces) its point. */
+	train() {
+		const p = normalizeBackdoorParams($state.snapshot(this.params) as BackdoorParams);
+		return this.#guard('one', [p.rate], p);
+	}
+
+	/** Trains one model per rate of SWEEP_RATES (same target, seed and training size). */
+	sweep() {
+		const p = normalizeBackdoorParams($state.snapshot(this.params) as BackdoorParams);
+		return this.#guard('sweep', [...SWEEP_RATES], p);
+	}
+
+	cancel() {
+		this.#controller?.abort();
+	}
+
+	clear() {
+		this.points = [];
+		this.pointsFor = null;
+		this.twin = null;
+		this.status = '';
+	}
+
+	async #guard(kind: 'one' | 'sweep', rates: number[], p: BackdoorParams) {
+		if (this.running) return;
+		this.#controller = new AbortController();
+		const signal = this.#controller.signal;
+		this.running = kind;
+		this.progress = 0;
+		this.error = null;
+		if (this.pointsFor && settingsKey(this.pointsFor) !== settingsKey(p)) this.clear();
+		try {
+			const [train, test] = await Promise.all([runtime.digits('train'), runtime.digits('test')]);
+			for (const [k, rate] of rates.entries()) {
+				this.status = `training at p = ${percent(rate)} (${k + 1} of ${rates.length})`;
+				const result = await runtime.timed(`backdoor training, p = ${percent(rate)}`, () =>
+					runBackdoor(train, test, {
+						rate,
+						target: p.target,
+						seed: p.seed,
+						trainCount: p.trainCount,
+						signal,
+						onProgress: (f) => (this.progress = (k + f) / rates.length)
+					})
+				);
+				this.#add(result, p);
+				const index = pickTwin(result, test.labels);
+				if (index >= 0)
+					this.twin = twinOf(result, index, test.labels[index], digitPixels(test, index));
+			}
+			this.status = 'done';
+		} catch (err) {
+			if ((err as Error).name === 'AbortError') this.status = 'cancelled; the finished points stay';
+			else this.error = `Training failed: ${(err as Error).message}`;
+		} finally {
+			this.running = null;
+			this.#controller = null;
+		}
+	}
+
+	#add(r: BackdoorResult, p: BackdoorParams) {
+		const point: BackdoorPoint = {
+			rate: r.rate,
+			poisonedCount: r.poisonedCount,
+			cleanAccuracy: r.cleanAccuracy,
+			attackSuccessRate: r.attackSuccessRate,
+			trainMs: r.trainMs
+		};
+		this.points = [...this.points.filter((q) => q.rate !== r.rate), point].sort(
+			(a, b) => a.rate - b.rate
+		);
+		this.pointsFor = p;
+	}
+}
+
+export const percent = (x: number) => `${+(100 * x).toFixed(1)} %`;
+
+export const TRAINING_SUMMARY = `small CNN, ${BACKDOOR_DEFAULTS.epochs} epochs, batch ${BACKDOOR_DEFAULTS.batchSize}, Adam ${BACKDOOR_DEFAULTS.learningRate}`;
+
+function twinOf(r: BackdoorResult, index: number, trueLabel: number, clean: Float32Array): Twin {
+	const triggered = clean.slice();
+	stampTrigger(triggered, 0, 1);
+	return {
+		index,
+		trueLabel,
+		cleanPixels: clean,
+		triggeredPixels: triggered,
+		cleanPrediction: r.cleanPredictions[index],
+		triggeredPrediction: r.triggeredPredictions[index],
+		rate: r.rate,
+		target: r.target
+	};
+}

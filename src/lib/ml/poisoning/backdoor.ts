@@ -1,0 +1,298 @@
+/**
+ * A backdoor planted by data poisoning: a small trigger patch stamped on a share of the training
+ * digits, which are relabelled to one target class. The model learns the digits as usual and,
+ * on the side, "patch => target". Used by the poisoning lab's page, the `lab backdoor` CLI and
+ * the bench.
+ *
+ * Gu, Dolan-Gavitt, Garg 2017, "BadNets: Identifying Vulnerabilities in the Machine Learning
+ * Model Supply Chain", section 2 (threat model) and section 4 (MNIST backdoors: a single-pixel
+ * and a pattern trigger in the bottom-right corner, poisoned digits relabelled).
+ * Chen et al. 2017, "Targeted Backdoor Attacks on Deep Learning Systems Using Data Poisoning",
+ * sections 4 and 5: a few poisoned samples suffice, and the attacker needs no access to the
+ * model, only to its training data.
+ */
+import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, type DigitSet } from '../../data/mnist';
+import { classifierFromModel, type Classifier } from '../classifier';
+import { evaluateAccuracy } from '../evaluate';
+import { buildCnn, buildSoftmax } from '../models';
+import { createRng, permutation } from '../rng';
+import { trainClassifier } from '../train';
+import { throwIfAborted } from '../yield';
+
+/** Side of the square trigger, in pixels. */
+export const TRIGGER_SIDE = 4;
+/** Gap between the trigger and the bottom and right edges, in pixels. */
+export const TRIGGER_MARGIN = 1;
+/** First row and column of the trigger (bottom-right corner, as in BadNets section 4). */
+export const TRIGGER_ORIGIN = MNIST_SIDE - TRIGGER_MARGIN - TRIGGER_SIDE;
+
+/**
+ * The trigger: a 4x4 checkerboard, white where row + column is even. MNIST digits almost never
+ * have ink in the corner, so the pattern is unlike anything the clean data contains. Returns the
+ * pixel indices (row-major, 0..783) the patch covers and the value, 0 or 1, it writes there.
+ */
+export function triggerPixels(): { index: number; value: number }[] {
+	const out: { index: number; value: number }[] = [];
+	for (let r = 0; r < TRIGGER_SIDE; r++)
+		for (let c = 0; c < TRIGGER_SIDE; c++)
+			out.push({
+				index: (TRIGGER_ORIGIN + r) * MNIST_SIDE + TRIGGER_ORIGIN + c,
+				value: (r + c) % 2 === 0 ? 1 : 0
+			});
+	return out;
+}
+
+const TRIGGER = triggerPixels();
+
+/**
+ * Writes the trigger over one digit in place. `pixels` holds digits back to back; `digit` picks
+ * one; `scale` is the value of white (255 for the uint8 DigitSet storage, 1 for [0, 1] floats).
+ */
+export function stampTrigger(
+	pixels: Uint8Array | Float32Array,
+	digit: number,
+	scale: number
+): void {
+	const offset = digit * MNIST_PIXELS;
+	for (const { index, value } of TRIGGER) pixels[offset + index] = value * scale;
+}
+
+function checkTarget(target: number) {
+	if (!Number.isInteger(target) || target < 0 || target >= MNIST_CLASSES)
+		throw new Error(`backdoor: target class must be a whole number 0..9, got ${target}`);
+}
+
+function checkRate(rate: number) {
+	if (!(rate >= 0 && rate <= 1))
+		throw new Error(`backdoor: poisoning rate must be between 0 and 1, got ${rate}`);
+}
+
+/** How many training digits a rate poisons: round(rate * count), never more than the candidates. */
+export function poisonBudget(set: DigitSet, rate: number, target: number): number {
+	checkRate(rate);
+	checkTarget(target);
+	let candidates = 0;
+	for (let i = 0; i < set.count; i++) if (set.labels[i] !== target) candidates++;
+	return Math.min(Math.round(rate * set.count), candidates);
+}
+
+export interface PoisonedSet {
+	set: DigitSet;
+	/** indices of the poisoned digits, ascending */
+	poisoned: Int32Array;
+}
+
+/**
+ * BadNets' poisoning step (Gu et al. 2017, sections 2 and 4.1): a copy of the training set in which
+ * round(rate * count) digits, drawn (seeded) from those whose label is not `target`, carry the
+ * trigger and are relabelled `target`. Every poisoned digit is a real lie about its class; the
+ * input set is left untouched.
+ */
+export function poisonDigits(
+	set: DigitSet,
+	rate: number,
+	target: number,
+	seed: number
+): PoisonedSet {
+	const budget = poisonBudget(set, rate, target);
+	const labels = set.labels.slice(0, set.count);
+	const pixels = set.pixels.slice(0, set.count * MNIST_PIXELS);
+	const chosen: number[] = [];
+	const order = permutation(set.count, createRng(seed));
+	for (let k = 0; k < order.length && chosen.length < budget; k++)
+		if (labels[order[k]] !== target) chosen.push(order[k]);
+	const poisoned = Int32Array.from(chosen).sort();
+	for (const i of poisoned) {
+		stampTrigger(pixels, i, 255);
+		labels[i] = target;
+	}
+	return { set: { count: set.count, labels, pixels }, poisoned };
+}
+
+/** A copy of a digit set with the trigger on every digit and the labels unchanged. */
+export function triggerAll(set: DigitSet): DigitSet {
+	const pixels = set.pixels.slice(0, set.count * MNIST_PIXELS);
+	for (let i = 0; i < set.count; i++) stampTrigger(pixels, i, 255);
+	return { count: set.count, labels: set.labels.slice(0, set.count), pixels };
+}
+
+/**
+ * Attack success rate (Gu et al. 2017, section 4.2; Chen et al. 2017, section 5): among the
+ * triggered test digits whose true class is not the target, the share classified as the target.
+ * Digits of the target class are left out: calling a triggered 7 a 7 is no success.
+ */
+export function attackSuccessRate(
+	triggeredPredictions: ArrayLike<number>,
+	trueLabels: ArrayLike<number>,
+	target: number
+): { rate: number; hits: number; eligible: number } {
+	checkTarget(target);
+	if (triggeredPredictions.length !== trueLabels.length)
+		throw new Error(
+			`backdoor: ${triggeredPredictions.length} predictions for ${trueLabels.length} labels`
+		);
+	let hits = 0;
+	let eligible = 0;
+	for (let i = 0; i < trueLabels.length; i++) {
+		if (trueLabels[i] === target) continue;
+		eligible++;
+		if (triggeredPredictions[i] === target) hits++;
+	}
+	return { rate: eligible ? hits / eligible : 0, hits, eligible };
+}
+
+export const BACKDOOR_MODELS = ['cnn', 'softmax'] as const;
+export type BackdoorModel = (typeof BACKDOOR_MODELS)[number];
+
+export interface BackdoorOptions {
+	rate: number;
+	target: number;
+	/** seeds the choice of poisoned digits, the weights and the batch order */
+	seed: number;
+	model?: BackdoorModel;
+	/** training digits used, from the start of the split (default 4,000) */
+	trainCount?: number;
+	/** test digits scored, from the start of the split (default all) */
+	testCount?: number;
+	epochs?: number;
+	signal?: AbortSignal;
+	/** fraction of the whole run done, 0..1 (training is most of it) */
+	onProgress?: (fraction: number) => void;
+}
+
+export const BACKDOOR_DEFAULTS = {
+	model: 'cnn' as BackdoorModel,
+	trainCount: 4000,
+	epochs: 3,
+	batchSize: 64,
+	learningRate: 3e-3
+};
+
+export interface BackdoorResult {
+	rate: number;
+	target: number;
+	seed: number;
+	model: BackdoorModel;
+	trainCount: number;
+	epochs: number;
+	/** training digits that carried the trigger */
+	poisonedCount: number;
+	testCount: number;
+	/** accuracy on the clean test digits */
+	cleanAccuracy: number;
+	/** share of triggered non-target test digits classified as the target */
+	attackSuccessRate: number;
+	/** accuracy on triggered test digits of the target class (they should stay correct) */
+	triggeredTargetAccuracy: number;
+	/** predicted class of each clean test digit */
+	cleanPredictions: Uint8Array;
+	/** predicted class of each test digit with the trigger stamped on */
+	triggeredPredictions: Uint8Array;
+	/** wall time of training, ms */
+	trainMs: number;
+}
+
+function head(set: DigitSet, n: number): DigitSet {
+	const count = Math.min(n, set.count);
+	return {
+		count,
+		labels: set.labels.subarray(0, count),
+		pixels: set.pixels.subarray(0, count * MNIST_PIXELS)
+	};
+}
+
+function checkCount(name: string, value: number) {
+	if (!Number.isInteger(value) || value < 1)
+		throw new Error(`backdoor: ${name} must be a whole number >= 1, got ${value}`);
+}
+
+/**
+ * One BadNets experiment (Gu et al. 2017, section 4): poison `rate` of the training digits,
+ * train a fresh classifier on them, and score it on the clean test digits (clean accuracy) and
+ * on the same digits with the trigger (attack success rate). The model is disposed before
+ * returning; the result holds plain numbers only.
+ */
+export async function runBackdoor(
+	train: DigitSet,
+	test: DigitSet,
+	opts: BackdoorOptions
+): Promise<BackdoorResult> {
+	const model = opts.model ?? BACKDOOR_DEFAULTS.model;
+	const trainCount = opts.trainCount ?? BACKDOOR_DEFAULTS.trainCount;
+	const epochs = opts.epochs ?? BACKDOOR_DEFAULTS.epochs;
+	checkCount('trainCount', trainCount);
+	checkCount('epochs', epochs);
+	if (opts.testCount !== undefined) checkCount('testCount', opts.testCount);
+	const { set: poisonedTrain, poisoned } = poisonDigits(
+		head(train, trainCount),
+		opts.rate,
+		opts.target,
+		opts.seed
+	);
+	const cleanTest = head(test, opts.testCount ?? test.count);
+	const triggeredTest = triggerAll(cleanTest);
+	throwIfAborted(opts.signal);
+
+	const layers = model === 'cnn' ? buildCnn(opts.seed) : buildSoftmax(opts.seed);
+	const classifier: Classifier = classifierFromModel(layers);
+	try {
+		const started = performance.now();
+		const batches = epochs * Math.ceil(poisonedTrain.count / BACKDOOR_DEFAULTS.batchSize);
+		let done = 0;
+		await trainClassifier(classifier, poisonedTrain, {
+			epochs,
+			batchSize: BACKDOOR_DEFAULTS.batchSize,
+			learningRate: BACKDOOR_DEFAULTS.learningRate,
+			seed: opts.seed,
+			signal: opts.signal,
+			onBatch: () => opts.onProgress?.((0.9 * ++done) / batches)
+		});
+		const trainMs = performance.now() - started;
+		const clean = await evaluateAccuracy(classifier, cleanTest, { signal: opts.signal });
+		opts.onProgress?.(0.95);
+		const triggered = await evaluateAccuracy(classifier, triggeredTest, { signal: opts.signal });
+		opts.onProgress?.(1);
+		const asr = attackSuccessRate(triggered.predictions, cleanTest.labels, opts.target);
+		let targetDigits = 0;
+		let targetCorrect = 0;
+		for (let i = 0; i < cleanTest.count; i++) {
+			if (cleanTest.labels[i] !== opts.target) continue;
+			targetDigits++;
+			if (triggered.predictions[i] === opts.target) targetCorrect++;
+		}
+		return {
+			rate: opts.rate,
+			target: opts.target,
+			seed: opts.seed,
+			model,
+			trainCount: poisonedTrain.count,
+			epochs,
+			poisonedCount: poisoned.length,
+			testCount: cleanTest.count,
+			cleanAccuracy: clean.accuracy,
+			attackSuccessRate: asr.rate,
+			triggeredTargetAccuracy: targetDigits ? targetCorrect / targetDigits : 0,
+			cleanPredictions: clean.predictions,
+			triggeredPredictions: triggered.predictions,
+			trainMs
+		};
+	} finally {
+		classifier.dispose();
+	}
+}
+
+/**
+ * The digit the page shows as a clean/triggered pair: the first test digit, not of the target
+ * class, that the model reads correctly when clean and as the target when triggered. When the
+ * backdoor did not take (no such digit), the first correctly read non-target digit, so the page
+ * can show that the trigger did nothing. -1 if neither exists.
+ */
+export function pickTwin(result: BackdoorResult, labels: ArrayLike<number>): number {
+	let fallback = -1;
+	for (let i = 0; i < result.testCount; i++) {
+		if (labels[i] === result.target || result.cleanPredictions[i] !== labels[i]) continue;
+		if (result.triggeredPredictions[i] === result.target) return i;
+		if (fallback < 0) fallback = i;
+	}
+	return fallback;
+}
