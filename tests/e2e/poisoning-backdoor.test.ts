@@ -1,5 +1,8 @@
 import { test, expect } from './fixtures';
 
+// Training a CNN in the page is slow on WebGL through SwiftShader (no GPU): give these tests room.
+test.slow();
+
 const percentIn = (text: string | null) => Number(/([\d.]+) %/.exec(text ?? '')?.[1]);
 
 // BadNets on digits: 10 % of 2,000 training digits carry the trigger and the label 7. The small

@@ -54,11 +54,9 @@ test('a right then a wrong answer give the right feedback and a score of 1 of 2 
 	await expect(form2.getByText('Incorrect.', { exact: true })).toBeVisible();
 	await expect(form2).toContainText(`The answer is: ${optionText(second, true)}`);
 	await expect(form2.getByText(second.explanation)).toBeVisible();
-	// Data poisoning has no page yet: the feedback names the lab and links nowhere.
-	await expect(form2).toContainText(
-		'The Data poisoning lab, which shows this live, is in development.'
-	);
-	await expect(form2.getByRole('link')).toHaveCount(0);
+	await expect(
+		form2.getByRole('link', { name: 'See it live in the Data poisoning lab' })
+	).toHaveAttribute('href', /labs\/poisoning\/$/);
 
 	await expect(score(page)).toContainText(`1 of 2 so far; 2 of ${TOTAL} questions answered`);
 });

@@ -66,4 +66,24 @@ describe('the shared dense MLP', () => {
 		});
 		disposeMlp(mlp);
 	});
+	it('stops on an AbortSignal mid-training and leaves nothing allocated', async () => {
+		const data = generateTransactions({ count: 2000, seed: 4 });
+		const mlp = createMlp([data.dims, 8, 1], 2);
+		const controller = new AbortController();
+		await expectNoLeaks(async () => {
+			await expect(
+				trainMlp(mlp, standardize(data.features, data.dims).apply(data.features), data.labels, {
+					epochs: 50,
+					batchSize: 32,
+					learningRate: 0.01,
+					seed: 2,
+					onEpoch: (epoch) => {
+						if (epoch === 2) controller.abort();
+					},
+					signal: controller.signal
+				})
+			).rejects.toThrow(/cancelled/);
+		});
+		disposeMlp(mlp);
+	});
 });

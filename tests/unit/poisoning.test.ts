@@ -3,7 +3,21 @@ import { generateTransactions, standardize } from '../../src/lib/data/fraud';
 import { createRng, randomNormal } from '../../src/lib/ml/rng';
 import { flipBudget, flipLabels } from '../../src/lib/ml/poisoning/label-flips';
 import { classificationMetrics, confusion } from '../../src/lib/ml/poisoning/metrics';
-import { knnSanitize } from '../../src/lib/ml/poisoning/knn-sanitize';
+import {
+	knnNeighbours,
+	knnNeighboursAsync,
+	knnSanitize,
+	sanitizeWithNeighbours
+} from '../../src/lib/ml/poisoning/knn-sanitize';
+import { lossFilter, rowLoss } from '../../src/lib/ml/poisoning/loss-filter';
+import { pca2 } from '../../src/lib/ml/poisoning/pca';
+import {
+	METRIC_KEYS,
+	poisonDataFromRows,
+	poisonPair,
+	poisonSweep,
+	preparePoisonData
+} from '../../src/lib/ml/poisoning/experiment';
 import { trainLogRegBatch } from '../../src/lib/ml/poisoning/batched-logreg';
 import { expectNoLeaks } from './helpers/leaks';
 import { useBackend } from './helpers/setup';
@@ -243,9 +257,197 @@ describe('trainLogRegBatch', () => {
 			return `${Math.round(rate * 100)}%: ${(sum / 5).toFixed(3)}`;
 		});
 		console.log(
-			`55-model batched fit on ${train.count} rows x ${train.dims}, 300 epochs: ${ms.toFixed(0)} ms`
+			`55-model batched Newton fit on ${train.count} rows x ${train.dims}, ${fit.steps} steps: ${ms.toFixed(0)} ms`
 		);
 		console.log(`mean fraud recall by targeted flip rate: ${recallByRate.join(', ')}`);
 		expect(fit.models).toBe(55);
+		expect(fit.gradientMax).toBeLessThan(1e-3);
 	}, 120_000);
+
+	it('Newton lands where a long Adam run ends, in a handful of steps', async () => {
+		const n = 5000;
+		const x = xTrain.subarray(0, n * train.dims);
+		const clean = train.labels.subarray(0, n);
+		const poisoned = flipLabels(clean, 0.2, 'random', { seed: 3 }).labels;
+		const newton = await expectNoLeaks(() => trainLogRegBatch(x, train.dims, [clean, poisoned]));
+		const adam = await expectNoLeaks(() =>
+			trainLogRegBatch(x, train.dims, [clean, poisoned], { optimizer: 'adam', epochs: 3000 })
+		);
+		expect(newton.steps).toBeLessThan(15);
+		for (let i = 0; i < newton.weights.length; i++)
+			expect(Math.abs(newton.weights[i] - adam.weights[i])).toBeLessThan(0.01);
+		for (const m of [0, 1]) expect(Math.abs(newton.biases[m] - adam.biases[m])).toBeLessThan(0.01);
+	}, 60_000);
+
+	it('a row weight of 0 is the same as leaving the row out', async () => {
+		const n = 3000;
+		const d = train.dims;
+		const labels = train.labels.subarray(0, n);
+		const keep = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
+		const rows = [...Array(n).keys()].filter((i) => keep[i] === 1);
+		const xKept = new Float32Array(rows.length * d);
+		rows.forEach((i, j) => xKept.set(xTrain.subarray(i * d, (i + 1) * d), j * d));
+		const weighted = await trainLogRegBatch(xTrain.subarray(0, n * d), d, [labels], {
+			rowWeights: [keep]
+		});
+		const subset = await trainLogRegBatch(xKept, d, [Uint8Array.from(rows, (i) => labels[i])]);
+		for (let c = 0; c < d; c++) expect(weighted.weights[c]).toBeCloseTo(subset.weights[c], 3);
+		expect(weighted.biases[0]).toBeCloseTo(subset.biases[0], 3);
+		expect(() =>
+			trainLogRegBatch(xTrain.subarray(0, n * d), d, [labels], {
+				rowWeights: [new Float32Array(n)]
+			})
+		).rejects.toThrow(/leaves no rows/);
+	}, 60_000);
+});
+
+describe('sanitizeWithNeighbours', () => {
+	// A line of 12 points: rows 0-5 near 0, rows 6-11 near 10; each row's 3 nearest are its own group.
+	const features = Float32Array.from([
+		0, 0.1, 0.2, 0.3, 0.4, 0.5, 10, 10.1, 10.2, 10.3, 10.4, 10.5
+	]);
+	it('per-class shares: a lone 1 among 0s is relabelled only when eta for class 0 allows', () => {
+		const nb = knnNeighbours(features, 1, 12, 3, false);
+		expect(new Set(nb.subarray(0, 3))).toEqual(new Set([1, 2, 3]));
+		const labels = Uint8Array.from([0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+		// Row 2's neighbours 1, 3 and 0 or 4: all 0, a share of 1.
+		expect(Array.from(sanitizeWithNeighbours(nb, 3, labels).changed)).toEqual([2]);
+		const strict = sanitizeWithNeighbours(nb, 3, labels, { etaByClass: [1, 0.5] });
+		expect(Array.from(strict.changed)).toEqual([2]);
+		const never = sanitizeWithNeighbours(nb, 3, labels, { etaByClass: [1, 0.5], eta: 0 });
+		expect(Array.from(never.labels)).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+		expect(() => sanitizeWithNeighbours(nb, 3, labels, { etaByClass: [2, 0.5] })).toThrow(/eta/);
+		expect(() => sanitizeWithNeighbours(nb, 2, labels)).toThrow(/neighbour indices/);
+	});
+
+	it('with eta 1 for the majority, a point with 2 of 3 neighbours disagreeing keeps its label', () => {
+		const nb = knnNeighbours(features, 1, 12, 3, false);
+		const labels = Uint8Array.from([0, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+		// Row 0's neighbours are rows 1, 2, 3: two 1s, a share of 2/3.
+		expect(sanitizeWithNeighbours(nb, 3, labels, { etaByClass: [0.5, 1] }).labels[0]).toBe(0);
+		expect(sanitizeWithNeighbours(nb, 3, labels, { etaByClass: [0.5, 0.6] }).labels[0]).toBe(1);
+	});
+});
+
+describe('knnNeighboursAsync', () => {
+	it('finds the same neighbours as the synchronous search, in chunks, and stops on abort', async () => {
+		const data = generateTransactions({ count: 1500, seed: 8 });
+		const sync = knnNeighbours(data.features, data.dims, data.count, 10);
+		const chunked = await knnNeighboursAsync(data.features, data.dims, data.count, 10, {
+			chunk: 400
+		});
+		expect(Array.from(chunked)).toEqual(Array.from(sync));
+		const controller = new AbortController();
+		controller.abort();
+		await expect(
+			knnNeighboursAsync(data.features, data.dims, data.count, 10, { signal: controller.signal })
+		).rejects.toThrow(/cancelled/);
+	});
+});
+
+describe('lossFilter', () => {
+	it('drops exactly the highest-loss share of each class', () => {
+		const labels = Uint8Array.from([1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+		// Fraud rows fit worst when scored low; legitimate rows when scored high.
+		const scores = [0.9, 0.05, 0.6, 0.3, 0.01, 0.02, 0.99, 0.03, 0.5, 0.04, 0.05, 0.06, 0.07, 0.08];
+		const { keep, dropped } = lossFilter(scores, labels, 0.25);
+		// round(0.25 * 4) = 1 fraud row (row 1, score 0.05); round(0.25 * 10) = 3 legit rows (6, 8, 13).
+		expect(Array.from(dropped)).toEqual([1, 6, 8, 13]);
+		expect(keep.reduce((a, b) => a + b, 0)).toBe(10);
+		expect(rowLoss(0.05, 1)).toBeCloseTo(-Math.log(0.05), 12);
+		expect(rowLoss(0.99, 0)).toBeCloseTo(-Math.log(0.01), 9);
+		expect(lossFilter(scores, labels, 0).dropped.length).toBe(0);
+		expect(() => lossFilter(scores, labels, 1)).toThrow(/below 1/);
+		expect(() => lossFilter([0.5], labels, 0.1)).toThrow(/1 scores for 14 labels/);
+	});
+});
+
+describe('pca2', () => {
+	it('finds the direction of largest spread, and lift undoes project on the plane', () => {
+		const rng = createRng(7);
+		const n = 500;
+		const rows = new Float32Array(n * 3);
+		for (let i = 0; i < n; i++) {
+			const t = randomNormal(rng, 0, 5);
+			const u = randomNormal(rng, 0, 1);
+			// Spread 5 along (1, 1, 0)/sqrt 2, 1 along z, 0.1 along (1, -1, 0)/sqrt 2.
+			const e = randomNormal(rng, 0, 0.1);
+			rows.set([(t + e) / Math.SQRT2 + 3, (t - e) / Math.SQRT2, u - 2], i * 3);
+		}
+		const p = pca2(rows, 3);
+		expect(Math.abs(p.components[0])).toBeCloseTo(Math.SQRT1_2, 2);
+		expect(Math.abs(p.components[1])).toBeCloseTo(Math.SQRT1_2, 2);
+		expect(Math.abs(p.components[5])).toBeCloseTo(1, 2);
+		expect(p.explained[0]).toBeGreaterThan(0.9);
+		const pts = Float32Array.from([1.5, -0.5]);
+		const back = p.project(p.lift(pts));
+		expect(back[0]).toBeCloseTo(1.5, 4);
+		expect(back[1]).toBeCloseTo(-0.5, 4);
+	});
+});
+
+describe('poisonSweep and poisonPair', () => {
+	const train = generateTransactions({ count: 4000, seed: 21 });
+	const test = generateTransactions({ count: 2000, seed: 22 });
+	const data = preparePoisonData(
+		'small',
+		[...train.featureKeys],
+		{ features: train.features, labels: train.labels },
+		{ features: test.features, labels: test.labels }
+	);
+
+	it('targeted flips: accuracy holds or rises while fraud recall falls; every rate has mean and spread', async () => {
+		const result = await expectNoLeaks(() =>
+			poisonSweep(data, {
+				attack: 'targeted',
+				rates: [0, 0.5],
+				seeds: 3,
+				model: 'logreg',
+				defence: 'none'
+			})
+		);
+		expect(result.models).toBe(6);
+		expect(result.seeds).toEqual([1, 2, 3]);
+		const [clean, half] = result.points;
+		for (const key of METRIC_KEYS) {
+			expect(clean[`${key}Std`]).toBeCloseTo(0, 12); // rate 0: every seed trains the same labels
+			expect(half[`${key}Std`]).toBeGreaterThanOrEqual(0);
+		}
+		expect(half.recallStd).toBeGreaterThan(0);
+		expect(half.recall).toBeLessThan(0.75 * clean.recall);
+		expect(half.accuracy).toBeGreaterThanOrEqual(clean.accuracy - 0.005);
+	}, 60_000);
+
+	it('both defences and the MLP run without leaking tensors', async () => {
+		for (const defence of ['knn', 'loss'] as const) {
+			const r = await expectNoLeaks(() =>
+				poisonSweep(data, { attack: 'boundary', rates: [0.1], seeds: 1, model: 'logreg', defence })
+			);
+			expect(r.points[0].auc).toBeGreaterThan(0.6);
+		}
+		const pair = await expectNoLeaks(() =>
+			poisonPair(data, {
+				attack: 'targeted',
+				rate: 0.3,
+				seed: 1,
+				model: 'mlp',
+				defence: 'loss',
+				extra: data.test.features.subarray(0, 10 * data.dims)
+			})
+		);
+		expect(pair.flipped).toBe(Math.round(0.3 * train.labels.reduce((a, b) => a + b, 0)));
+		expect(pair.touched).toBeGreaterThan(0);
+		expect(pair.clean.extraScores.length).toBe(10);
+		const c = pair.poisoned.confusion;
+		expect(c.tp + c.fp + c.tn + c.fn).toBe(test.count);
+		expect(pair.clean.metrics.auc).toBeGreaterThan(0.8);
+	}, 120_000);
+
+	it('uploaded rows split 80/20 with the label share kept on both sides', () => {
+		const d = poisonDataFromRows('rows', [...train.featureKeys], train.features, train.labels, 3);
+		const fraud = train.labels.reduce((a, b) => a + b, 0);
+		expect(d.train.count + d.test.count).toBe(train.count);
+		expect(d.test.labels.reduce((a, b) => a + b, 0)).toBe(Math.round(fraud * 0.2));
+		expect(d.test.count).toBe(Math.round(fraud * 0.2) + Math.round((train.count - fraud) * 0.2));
+	});
 });

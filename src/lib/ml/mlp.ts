@@ -118,6 +118,8 @@ export async function mlpPredict(mlp: Mlp, rows: Float32Array): Promise<Float32A
 	}
 }
 
+const YIELD_EVERY_MS = 30;
+
 export interface TrainMlpOptions {
 	epochs: number;
 	batchSize: number;
@@ -158,9 +160,13 @@ export async function trainMlp(
 	try {
 		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
 			const order = permutation(n, rng);
-			let sum = 0;
+			// The loss stays on the backend until the epoch ends: reading it back after every batch
+			// would stall WebGL's pipeline once per batch.
+			let total: tf.Scalar = tf.scalar(0);
 			let batches = 0;
+			let lastYield = performance.now();
 			for (let start = 0; start < n; start += opts.batchSize) {
+				if (opts.signal?.aborted) total.dispose();
 				throwIfAborted(opts.signal);
 				const m = Math.min(opts.batchSize, n - start);
 				for (let j = 0; j < m; j++) {
@@ -180,10 +186,17 @@ export async function trainMlp(
 						variables
 					) as tf.Scalar;
 				});
-				sum += (await loss.data())[0];
-				loss.dispose();
+				const next = tf.add(total, loss) as tf.Scalar;
+				tf.dispose([total, loss]);
+				total = next;
 				batches++;
+				if (performance.now() - lastYield > YIELD_EVERY_MS) {
+					await yieldToEventLoop();
+					lastYield = performance.now();
+				}
 			}
+			const sum = (await total.data())[0];
+			total.dispose();
 			losses.push(sum / batches);
 			opts.onEpoch?.(epoch, sum / batches);
 			await yieldToEventLoop();

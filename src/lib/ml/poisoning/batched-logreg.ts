@@ -3,36 +3,52 @@
  * sweep (11 flip rates x 5 seeds) fits 55 models in one computation rather than 55 fits.
  *
  * Plain logistic regression (Cox 1958; e.g. Hastie, Tibshirani, Friedman, "The Elements of
- * Statistical Learning", section 4.4): p = sigmoid(w . x + b), trained by minimising the mean
- * (optionally class-weighted) cross-entropy plus (l2 / 2) |w|^2. Its gradient has a closed form,
- * dL/dw = mean((p - y) x) + l2 w and dL/db = mean(p - y), so no autodiff is needed. Batching: the
- * M weight vectors stack into W [M, d], and with the shared features X [n, d] one matrix product
- * W X^T gives every model's logits [M, n]; the gradients are (P - Y) X [M, d] and row sums of
- * P - Y. Full batch, Adam (Kingma, Ba 2015) or plain gradient descent, fixed epochs.
+ * Statistical Learning", section 4.4.1): p = sigmoid(w . x + b), fitted by minimising the
+ * (optionally class- and row-weighted) mean cross-entropy plus (l2 / 2) |w|^2.
  *
- * Weights start at zero (the loss is convex, so the start only changes the path, not the optimum),
- * so models given the same labels take identical steps.
+ * Default optimiser: Newton's method, i.e. iteratively reweighted least squares (ESL section
+ * 4.4.1, eq. 4.26). The loss is convex with gradient X^T s(p - y) and Hessian X^T diag(s p (1-p)) X,
+ * so from w = 0 a handful of Newton steps reach the optimum where first-order methods need
+ * hundreds. Batching: the M weight vectors stack into W [M, d+1] (bias as a last column of ones),
+ * one product W X^T gives every model's logits [M, n], (P - Y) X every gradient, and the Hessians
+ * come out of a single product A [M, n] x O [n, (d+1)(d+2)/2], where O holds each row's outer
+ * product x x^T (upper triangle) and A = s p (1 - p). The M small (d+1)-square systems are then
+ * solved on the CPU by Cholesky. A step that raises a model's loss is halved (backtracking), so
+ * nearly separable label sets cannot make it diverge. Adam (Kingma, Ba 2015) and plain gradient
+ * descent stay available, e.g. to check the Newton fit against a long first-order run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted, yieldToEventLoop } from '../yield';
 
 export interface BatchedLogRegOptions {
-	/** Full-batch steps. Default 300. */
+	/** 'newton' (default, IRLS), 'adam' or 'sgd' (plain full-batch gradient descent). */
+	optimizer?: 'newton' | 'adam' | 'sgd';
+	/** Adam / SGD: full-batch steps (default 300). Newton: at most this many steps (default 30). */
 	epochs?: number;
-	/** Default 0.05 for Adam, 0.5 for plain gradient descent. */
+	/** Newton: a model is done once its largest gradient entry is below this. Default 1e-6. */
+	tolerance?: number;
+	/**
+	 * Newton: ...or once its next step would move no weight by more than this (in units of the
+	 * standardized features; float32 gradients are too noisy for tighter). Default 1e-3.
+	 */
+	stepTolerance?: number;
+	/** Default 0.05 for Adam, 0.5 for plain gradient descent; unused by Newton. */
 	learningRate?: number;
-	/** 'adam' (default) or 'sgd' (plain full-batch gradient descent). */
-	optimizer?: 'adam' | 'sgd';
-	/** L2 penalty on the weights (not the bias). Default 0. */
+	/** L2 penalty on the weights (not the bias). Default 0; Newton adds 1e-6 to keep H invertible. */
 	l2?: number;
 	/**
 	 * 'balanced' weighs each model's classes by n / (2 * class count) of that model's own labels,
 	 * so rare fraud counts as much as legitimate spending in total. Default 'none'.
 	 */
 	classWeight?: 'none' | 'balanced';
-	/** Epochs between yields to the event loop and progress reports. Default 25. */
+	/**
+	 * Per model, a weight >= 0 for every row (0 leaves the row out, as a sanitization defence
+	 * does). The loss is the weighted mean over the rows. Default: every row weight 1.
+	 */
+	rowWeights?: readonly Float32Array[];
+	/** Adam / SGD: epochs between yields and progress reports (default 25). Newton yields every step. */
 	yieldEvery?: number;
-	onProgress?: (epoch: number, epochs: number) => void;
+	onProgress?: (step: number, steps: number) => void;
 	signal?: AbortSignal;
 }
 
@@ -43,6 +59,10 @@ export interface BatchedLogReg {
 	weights: Float32Array;
 	/** [models]. */
 	biases: Float32Array;
+	/** Optimiser steps taken. */
+	steps: number;
+	/** Largest |gradient entry| over all models at the end (Newton; NaN for Adam / SGD). */
+	gradientMax: number;
 	/** Every model's fraud probabilities for rows scaled as in training: [models, rows] row-major. */
 	scores(features: Float32Array): Float32Array;
 }
@@ -55,27 +75,21 @@ function zerosVariable(shape: [number, number]): tf.Variable {
 	return v;
 }
 
-/**
- * Fits labels.length models on the shared features [n, dims] (row-major; z-score them first, e.g.
- * with standardize() from data/fraud, or gradient descent crawls). labels[m] is model m's own
- * 0/1 labels for the n rows. Every tensor it makes is disposed before it returns.
- */
-export async function trainLogRegBatch(
+interface Prepared {
+	n: number;
+	/** [M * n] labels as floats. */
+	y: Float32Array;
+	/** [M * n] per-row factor of the loss: class weight x row weight / total row weight. */
+	factor: Float32Array;
+}
+
+function prepare(
 	features: Float32Array,
 	dims: number,
 	labels: readonly Uint8Array[],
-	opts: BatchedLogRegOptions = {}
-): Promise<BatchedLogReg> {
-	const {
-		epochs = 300,
-		optimizer = 'adam',
-		l2 = 0,
-		classWeight = 'none',
-		yieldEvery = 25,
-		onProgress,
-		signal
-	} = opts;
-	const learningRate = opts.learningRate ?? (optimizer === 'adam' ? 0.05 : 0.5);
+	classWeight: 'none' | 'balanced',
+	rowWeights: readonly Float32Array[] | undefined
+): Prepared {
 	const M = labels.length;
 	if (!Number.isInteger(dims) || dims < 1) {
 		throw new Error(`trainLogRegBatch: dims must be >= 1, got ${dims}`);
@@ -88,38 +102,265 @@ export async function trainLogRegBatch(
 	const n = features.length / dims;
 	if (M === 0) throw new Error('trainLogRegBatch: no label sets given; pass one per model');
 	if (n === 0) throw new Error('trainLogRegBatch: no rows to train on');
-	if (!Number.isInteger(epochs) || epochs < 0) {
-		throw new Error(`trainLogRegBatch: epochs must be a whole number >= 0, got ${epochs}`);
+	if (rowWeights && rowWeights.length !== M) {
+		throw new Error(`trainLogRegBatch: ${rowWeights.length} row-weight sets for ${M} models`);
 	}
-	if (!(learningRate > 0))
-		throw new Error(`trainLogRegBatch: learningRate must be > 0, got ${learningRate}`);
-	if (!(l2 >= 0)) throw new Error(`trainLogRegBatch: l2 must be >= 0, got ${l2}`);
-
-	// Per-row factor in the gradient: 1/n, times the class weight when balancing.
 	const y = new Float32Array(M * n);
-	const rowWeight = new Float32Array(M * n);
+	const factor = new Float32Array(M * n);
 	labels.forEach((row, m) => {
 		if (row.length !== n) {
 			throw new Error(`trainLogRegBatch: labels[${m}] has ${row.length} rows, features have ${n}`);
 		}
+		const rw = rowWeights?.[m];
+		if (rw && rw.length !== n) {
+			throw new Error(
+				`trainLogRegBatch: rowWeights[${m}] has ${rw.length} rows, features have ${n}`
+			);
+		}
 		let ones = 0;
+		let total = 0;
 		for (let i = 0; i < n; i++) {
 			if (row[i] > 1)
 				throw new Error(`trainLogRegBatch: labels[${m}][${i}] is ${row[i]}; use 0 or 1`);
-			ones += row[i];
+			const w = rw ? rw[i] : 1;
+			if (!(w >= 0)) throw new Error(`trainLogRegBatch: rowWeights[${m}][${i}] is ${w}; use >= 0`);
+			ones += row[i] * w;
+			total += w;
 		}
+		if (!(total > 0)) throw new Error(`trainLogRegBatch: rowWeights[${m}] leaves no rows`);
 		// A model with only one class gets weight 1 for it, as there is nothing to balance.
-		const w1 = classWeight === 'balanced' && ones > 0 && ones < n ? n / (2 * ones) : 1;
-		const w0 = classWeight === 'balanced' && ones > 0 && ones < n ? n / (2 * (n - ones)) : 1;
+		const balance = classWeight === 'balanced' && ones > 0 && ones < total;
+		const w1 = balance ? total / (2 * ones) : 1;
+		const w0 = balance ? total / (2 * (total - ones)) : 1;
 		for (let i = 0; i < n; i++) {
 			y[m * n + i] = row[i];
-			rowWeight[m * n + i] = (row[i] ? w1 : w0) / n;
+			factor[m * n + i] = ((row[i] ? w1 : w0) * (rw ? rw[i] : 1)) / total;
 		}
 	});
+	return { n, y, factor };
+}
 
+/**
+ * Fits labels.length models on the shared features [n, dims] (row-major; z-score them first, e.g.
+ * with standardize() from data/fraud). labels[m] is model m's own 0/1 labels for the n rows.
+ * Every tensor it makes is disposed before it returns.
+ */
+export async function trainLogRegBatch(
+	features: Float32Array,
+	dims: number,
+	labels: readonly Uint8Array[],
+	opts: BatchedLogRegOptions = {}
+): Promise<BatchedLogReg> {
+	const { optimizer = 'newton', l2 = 0, classWeight = 'none' } = opts;
+	const epochs = opts.epochs ?? (optimizer === 'newton' ? 30 : 300);
+	if (!Number.isInteger(epochs) || epochs < 0) {
+		throw new Error(`trainLogRegBatch: epochs must be a whole number >= 0, got ${epochs}`);
+	}
+	if (!(l2 >= 0)) throw new Error(`trainLogRegBatch: l2 must be >= 0, got ${l2}`);
+	const prep = prepare(features, dims, labels, classWeight, opts.rowWeights);
+	const fit =
+		optimizer === 'newton'
+			? await newton(features, dims, labels.length, prep, epochs, l2, opts)
+			: await firstOrder(features, dims, labels.length, prep, epochs, l2, optimizer, opts);
+	const { weights, biases } = fit;
+	return {
+		models: labels.length,
+		dims,
+		...fit,
+		scores: (rows) => logisticScores(weights, biases, dims, rows)
+	};
+}
+
+interface Fit {
+	weights: Float32Array;
+	biases: Float32Array;
+	steps: number;
+	gradientMax: number;
+}
+
+/** Solves H x = b for a symmetric positive definite H [k, k] by Cholesky; H is overwritten. */
+function choleskySolve(H: Float64Array, b: Float64Array, k: number): Float64Array {
+	for (let j = 0; j < k; j++) {
+		let d = H[j * k + j];
+		for (let p = 0; p < j; p++) d -= H[j * k + p] ** 2;
+		// Floating-point noise can leave a (numerically) singular pivot; keep it positive.
+		const ljj = Math.sqrt(Math.max(d, 1e-12));
+		H[j * k + j] = ljj;
+		for (let i = j + 1; i < k; i++) {
+			let s = H[i * k + j];
+			for (let p = 0; p < j; p++) s -= H[i * k + p] * H[j * k + p];
+			H[i * k + j] = s / ljj;
+		}
+	}
+	const x = Float64Array.from(b);
+	for (let i = 0; i < k; i++) {
+		for (let p = 0; p < i; p++) x[i] -= H[i * k + p] * x[p];
+		x[i] /= H[i * k + i];
+	}
+	for (let i = k - 1; i >= 0; i--) {
+		for (let p = i + 1; p < k; p++) x[i] -= H[p * k + i] * x[p];
+		x[i] /= H[i * k + i];
+	}
+	return x;
+}
+
+async function newton(
+	features: Float32Array,
+	dims: number,
+	M: number,
+	{ n, y, factor }: Prepared,
+	maxSteps: number,
+	l2: number,
+	opts: BatchedLogRegOptions
+): Promise<Fit> {
+	const tolerance = opts.tolerance ?? 1e-6;
+	const stepTolerance = opts.stepTolerance ?? 1e-3;
+	const ridge = Math.max(l2, 1e-6);
+	const k = dims + 1;
+	const tri = (k * (k + 1)) / 2;
+	// Rows with a trailing 1 for the bias, and each row's outer product (upper triangle).
+	const xa = new Float32Array(n * k);
+	const outer = new Float32Array(n * tri);
+	for (let i = 0; i < n; i++) {
+		for (let c = 0; c < dims; c++) xa[i * k + c] = features[i * dims + c];
+		xa[i * k + dims] = 1;
+		let t = 0;
+		for (let a = 0; a < k; a++)
+			for (let b = a; b < k; b++) outer[i * tri + t++] = xa[i * k + a] * xa[i * k + b];
+	}
+	const X = tf.tensor2d(xa, [n, k]);
+	const O = tf.tensor2d(outer, [n, tri]);
+	const Y = tf.tensor2d(y, [M, n]);
+	const S = tf.tensor2d(factor, [M, n]);
+	const w = new Float64Array(M * k);
+	const prevW = new Float64Array(M * k);
+	const prevLoss = new Float64Array(M).fill(Infinity);
+	const step = new Float64Array(M * k);
+	// Done for good: float32 noise could otherwise bounce a converged model between two points.
+	const done = new Uint8Array(M);
+	const gradient = new Float64Array(M).fill(Infinity);
+	let steps = 0;
+	const penalty = (m: number) => {
+		let s = 0;
+		for (let c = 0; c < dims; c++) s += w[m * k + c] ** 2;
+		return 0.5 * ridge * s;
+	};
+	try {
+		for (let it = 0; it <= maxSteps; it++) {
+			const stats = tf.tidy(() => {
+				const Z = tf.matMul(tf.tensor2d(Float32Array.from(w), [M, k]), X, false, true);
+				const P = tf.sigmoid(Z);
+				// softplus(z) - y z, written stably: relu(z) - y z + log1p(exp(-|z|)).
+				const rowLoss = tf.add(
+					tf.sub(tf.relu(Z), tf.mul(Y, Z)),
+					tf.log1p(tf.exp(tf.neg(tf.abs(Z))))
+				);
+				const loss = tf.sum(tf.mul(rowLoss, S), 1, true);
+				const grad = tf.matMul(tf.mul(tf.sub(P, Y), S), X);
+				const hess = tf.matMul(tf.mul(tf.mul(P, tf.sub(1, P)), S), O);
+				return tf.concat([loss, grad, hess], 1);
+			});
+			const data = await stats.data();
+			stats.dispose();
+			const width = 1 + k + tri;
+			let active = 0;
+			for (let m = 0; m < M; m++) {
+				if (done[m]) continue;
+				const row = m * width;
+				const loss = data[row] + penalty(m);
+				// The loss is summed in float32: changes below its rounding are noise, not overshoot.
+				if (loss > prevLoss[m] + 1e-6 * Math.abs(prevLoss[m]) + 1e-7) {
+					// The step overshot: go back and take half of it, unless it is already negligible.
+					let sMax = 0;
+					for (let c = 0; c < k; c++) {
+						step[m * k + c] /= 2;
+						sMax = Math.max(sMax, Math.abs(step[m * k + c]));
+						w[m * k + c] = prevW[m * k + c] + step[m * k + c];
+					}
+					if (sMax < stepTolerance) {
+						for (let c = 0; c < k; c++) w[m * k + c] = prevW[m * k + c];
+						done[m] = 1;
+						continue;
+					}
+					active++;
+					continue;
+				}
+				prevLoss[m] = loss;
+				prevW.set(w.subarray(m * k, (m + 1) * k), m * k);
+				const g = new Float64Array(k);
+				let gMax = 0;
+				for (let c = 0; c < k; c++) {
+					g[c] = data[row + 1 + c] + (c < dims ? ridge * w[m * k + c] : 0);
+					gMax = Math.max(gMax, Math.abs(g[c]));
+				}
+				gradient[m] = gMax;
+				if (gMax < tolerance) {
+					done[m] = 1;
+					continue;
+				}
+				const H = new Float64Array(k * k);
+				let t = 0;
+				for (let a = 0; a < k; a++)
+					for (let b = a; b < k; b++) {
+						const v = data[row + 1 + k + t++];
+						H[a * k + b] = v;
+						H[b * k + a] = v;
+					}
+				for (let c = 0; c < k; c++) H[c * k + c] += c < dims ? ridge : 1e-9;
+				const delta = choleskySolve(H, g, k);
+				let dMax = 0;
+				for (let c = 0; c < k; c++) {
+					step[m * k + c] = -delta[c];
+					dMax = Math.max(dMax, Math.abs(delta[c]));
+				}
+				// A step too small to matter: take it, and call this model converged.
+				if (dMax < stepTolerance) {
+					for (let c = 0; c < k; c++) prevW[m * k + c] = w[m * k + c] += step[m * k + c];
+					done[m] = 1;
+					continue;
+				}
+				active++;
+				for (let c = 0; c < k; c++) w[m * k + c] += step[m * k + c];
+			}
+			if (active === 0 || it === maxSteps) {
+				// Converged (or out of steps): the accepted weights are the answer.
+				w.set(prevW);
+				break;
+			}
+			steps = it + 1;
+			opts.onProgress?.(steps, maxSteps);
+			await yieldToEventLoop();
+			throwIfAborted(opts.signal);
+		}
+	} finally {
+		for (const t of [X, O, Y, S]) t.dispose();
+	}
+	const weights = new Float32Array(M * dims);
+	const biases = new Float32Array(M);
+	for (let m = 0; m < M; m++) {
+		for (let c = 0; c < dims; c++) weights[m * dims + c] = w[m * k + c];
+		biases[m] = w[m * k + dims];
+	}
+	return { weights, biases, steps, gradientMax: Math.max(...gradient) };
+}
+
+async function firstOrder(
+	features: Float32Array,
+	dims: number,
+	M: number,
+	{ n, y, factor }: Prepared,
+	epochs: number,
+	l2: number,
+	optimizer: 'adam' | 'sgd',
+	opts: BatchedLogRegOptions
+): Promise<Fit> {
+	const { yieldEvery = 25, onProgress, signal } = opts;
+	const learningRate = opts.learningRate ?? (optimizer === 'adam' ? 0.05 : 0.5);
+	if (!(learningRate > 0))
+		throw new Error(`trainLogRegBatch: learningRate must be > 0, got ${learningRate}`);
 	const X = tf.tensor2d(features, [n, dims]);
 	const Y = tf.tensor2d(y, [M, n]);
-	const S = tf.tensor2d(rowWeight, [M, n]);
+	const S = tf.tensor2d(factor, [M, n]);
 	const W = zerosVariable([M, dims]);
 	const b = zerosVariable([M, 1]);
 	const mW = zerosVariable([M, dims]);
@@ -143,11 +384,11 @@ export async function trainLogRegBatch(
 					return;
 				}
 				// Adam with bias correction folded into the step size (Kingma, Ba 2015, section 2).
-				const step = (learningRate * Math.sqrt(1 - beta2 ** epoch)) / (1 - beta1 ** epoch);
+				const stepSize = (learningRate * Math.sqrt(1 - beta2 ** epoch)) / (1 - beta1 ** epoch);
 				const update = (p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor) => {
 					m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
 					v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-					p.assign(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), step)));
+					p.assign(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), stepSize)));
 				};
 				update(W, mW, vW, gW);
 				update(b, mb, vb, gb);
@@ -160,13 +401,7 @@ export async function trainLogRegBatch(
 		}
 		const weights = (await W.data()) as Float32Array;
 		const biases = (await b.data()) as Float32Array;
-		return {
-			models: M,
-			dims,
-			weights,
-			biases,
-			scores: (rows) => logisticScores(weights, biases, dims, rows)
-		};
+		return { weights, biases, steps: epochs, gradientMax: NaN };
 	} finally {
 		for (const t of [X, Y, S, W, b, mW, vW, mb, vb]) t.dispose();
 	}

@@ -14,6 +14,8 @@
  * defaults relabel 465 of the 613 real frauds as legitimate, and eta = 0.9 still 224.
  */
 
+import { throwIfAborted, yieldToEventLoop } from '../yield';
+
 export interface SanitizeOptions {
 	/** Neighbours consulted per point. Default 10. */
 	k?: number;
@@ -24,6 +26,8 @@ export interface SanitizeOptions {
 	 * currency do not swamp 0/1 flags. Default true; pass false when features are already scaled.
 	 */
 	standardize?: boolean;
+	/** Per-class shares [to legitimate, to fraud]; overrides eta. See sanitizeWithNeighbours. */
+	etaByClass?: [number, number];
 }
 
 export interface SanitizeResult {
@@ -154,18 +158,52 @@ class KdTree {
 }
 
 /**
- * Exact kNN from a k-d tree: about two seconds for 20,000 x 10 in Node, where brute force
+ * The k nearest rows of every row (itself excluded), nearest first: [n * k] row indices. Labels
+ * play no part, so a sweep computes this once and sanitizes every poisoned label set with it.
+ * Exact, from a k-d tree: about two seconds for 20,000 x 10 in Node, where brute force
  * (O(n^2 d)) took six. In high dimensions the tree degrades towards brute force but stays exact;
  * neighbours at exactly equal distance are taken in tree order.
  */
-export function knnSanitize(
+export function knnNeighbours(
 	features: Float32Array,
 	dims: number,
-	labels: Uint8Array,
-	opts: SanitizeOptions = {}
-): SanitizeResult {
-	const { k = 10, eta = 0.5, standardize = true } = opts;
-	const n = labels.length;
+	n: number,
+	k: number,
+	standardize = true
+): Int32Array {
+	const search = neighbourSearch(features, dims, n, k, standardize);
+	search.run(0, n);
+	return search.out;
+}
+
+/**
+ * knnNeighbours in chunks of `chunk` rows with a yield to the event loop between them, so a page
+ * stays responsive during the two seconds 20,000 rows take. Stops at the next chunk on abort.
+ */
+export async function knnNeighboursAsync(
+	features: Float32Array,
+	dims: number,
+	n: number,
+	k: number,
+	opts: { standardize?: boolean; chunk?: number; signal?: AbortSignal } = {}
+): Promise<Int32Array> {
+	const { standardize = true, chunk = 1000, signal } = opts;
+	const search = neighbourSearch(features, dims, n, k, standardize);
+	for (let from = 0; from < n; from += chunk) {
+		search.run(from, Math.min(n, from + chunk));
+		await yieldToEventLoop();
+		throwIfAborted(signal);
+	}
+	return search.out;
+}
+
+function neighbourSearch(
+	features: Float32Array,
+	dims: number,
+	n: number,
+	k: number,
+	standardize: boolean
+) {
 	if (!Number.isInteger(dims) || dims < 1)
 		throw new Error(`knnSanitize: dims must be >= 1, got ${dims}`);
 	if (features.length !== n * dims) {
@@ -178,29 +216,77 @@ export function knnSanitize(
 			`knnSanitize: k must be a whole number from 1 to ${n - 1} (rows - 1), got ${k}`
 		);
 	}
-	if (!(eta >= 0 && eta <= 1))
-		throw new Error(`knnSanitize: eta must be between 0 and 1, got ${eta}`);
+	const x = standardize ? zScore(features, n, dims) : features;
+	const tree = new KdTree(x, n, dims);
+	const out = new Int32Array(n * k);
+	const bestDist = new Float64Array(k);
+	const bestIdx = new Int32Array(k);
+	return {
+		out,
+		run(from: number, to: number) {
+			for (let i = from; i < to; i++) {
+				tree.nearest(i, k, bestDist, bestIdx);
+				out.set(bestIdx, i * k);
+			}
+		}
+	};
+}
+
+/**
+ * Algorithm 1 of Paudice et al. 2018 given precomputed neighbours (from knnNeighbours). With
+ * `etaByClass` [eta0, eta1], relabelling a point to legitimate needs a share of eta0 and to fraud
+ * a share of eta1 (each overrides eta), so a rare class need not lose its members to the majority.
+ */
+export function sanitizeWithNeighbours(
+	neighbours: Int32Array,
+	k: number,
+	labels: Uint8Array,
+	opts: Pick<SanitizeOptions, 'eta' | 'etaByClass'> = {}
+): SanitizeResult {
+	const eta = opts.eta ?? 0.5;
+	const [eta0, eta1] = opts.etaByClass ?? [eta, eta];
+	for (const e of [eta0, eta1])
+		if (!(e >= 0 && e <= 1)) throw new Error(`knnSanitize: eta must be between 0 and 1, got ${e}`);
+	const n = labels.length;
+	if (neighbours.length !== n * k) {
+		throw new Error(`knnSanitize: ${neighbours.length} neighbour indices for ${n} rows x k = ${k}`);
+	}
 	for (let i = 0; i < n; i++) {
 		if (labels[i] > 1)
 			throw new Error(`knnSanitize: label at row ${i} is ${labels[i]}; use 0 or 1`);
 	}
-	const x = standardize ? zScore(features, n, dims) : features;
-	const tree = new KdTree(x, n, dims);
 	const out = labels.slice();
 	const changed: number[] = [];
-	const bestDist = new Float64Array(k);
-	const bestIdx = new Int32Array(k);
 	for (let i = 0; i < n; i++) {
-		tree.nearest(i, k, bestDist, bestIdx);
 		let ones = 0;
-		for (let p = 0; p < k; p++) ones += labels[bestIdx[p]];
+		for (let p = 0; p < k; p++) ones += labels[neighbours[i * k + p]];
 		const zeros = k - ones;
 		if (ones === zeros) continue;
 		const majority = ones > zeros ? 1 : 0;
-		if (Math.max(ones, zeros) / k >= eta && out[i] !== majority) {
+		const needed = majority === 1 ? eta1 : eta0;
+		if (Math.max(ones, zeros) / k >= needed && out[i] !== majority) {
 			out[i] = majority;
 			changed.push(i);
 		}
 	}
-	return { labels: out, changed: Int32Array.from(changed).sort() };
+	return { labels: out, changed: Int32Array.from(changed) };
+}
+
+/** knnNeighbours then sanitizeWithNeighbours, for one label set. */
+export function knnSanitize(
+	features: Float32Array,
+	dims: number,
+	labels: Uint8Array,
+	opts: SanitizeOptions = {}
+): SanitizeResult {
+	const { k = 10, standardize = true } = opts;
+	const n = labels.length;
+	if (!(opts.eta === undefined || (opts.eta >= 0 && opts.eta <= 1)))
+		throw new Error(`knnSanitize: eta must be between 0 and 1, got ${opts.eta}`);
+	for (let i = 0; i < n; i++) {
+		if (labels[i] > 1)
+			throw new Error(`knnSanitize: label at row ${i} is ${labels[i]}; use 0 or 1`);
+	}
+	const neighbours = knnNeighbours(features, dims, n, k, standardize);
+	return sanitizeWithNeighbours(neighbours, k, labels, opts);
 }

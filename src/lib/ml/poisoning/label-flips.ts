@@ -8,7 +8,7 @@
  *   rows) flips. With 3 % fraud, "30 %" means 30 % of the fraud, i.e. about 0.9 % of all rows;
  *   measuring it against all rows would run out of fraud to flip above 3 %.
  * - 'boundary': all n rows, both classes; round(rate * n) flips, taking the rows a clean model is
- *   least sure about (smallest |score - 0.5|), where a flip looks most plausible to a reviewer.
+ *   least sure about (smallest |score - threshold|), where a flip looks most plausible to a reviewer.
  * Rates run from 0 to 0.5: past a half, random flips stop being noise and become the inverse task.
  */
 import { createRng, permutation } from '../rng';
@@ -20,6 +20,8 @@ export interface FlipOptions {
 	seed: number;
 	/** Per-row scores in [0, 1] from a clean model; required for 'boundary'. */
 	scores?: ArrayLike<number>;
+	/** 'boundary': the model's decision threshold; rows with scores nearest it go first. Default 0.5. */
+	threshold?: number;
 }
 
 export interface FlipResult {
@@ -82,11 +84,12 @@ export function flipLabels(
 				`flipLabels: ${scores.length} scores for ${n} labels; pass one score per row`
 			);
 		}
+		const threshold = opts.threshold ?? 0.5;
 		const margin = new Float64Array(n);
 		for (let i = 0; i < n; i++) {
 			if (!Number.isFinite(scores[i]))
 				throw new Error(`flipLabels: score at row ${i} is ${scores[i]}`);
-			margin[i] = Math.abs(scores[i] - 0.5);
+			margin[i] = Math.abs(scores[i] - threshold);
 		}
 		// A seeded shuffle first, so rows with equal margins are taken in a seeded order.
 		const order = Array.from(permutation(n, rng));

@@ -1,0 +1,98 @@
+import {
+	DECISION_THRESHOLD,
+	FLIP_ATTACKS,
+	fraudPoisonData,
+	KNN_ETA,
+	KNN_K,
+	LOSS_DROP,
+	POISON_DEFENCES,
+	POISON_MODELS,
+	poisonSweep,
+	type PoisonDefence,
+	type PoisonModel,
+	type SweepResult
+} from '../../../src/lib/ml/poisoning/experiment';
+import type { FlipAttack } from '../../../src/lib/ml/poisoning/label-flips';
+import { UsageError } from '../args';
+import { defineCommand } from '../command';
+
+const NAME = 'lab poison';
+const DEFAULT_RATES = Array.from({ length: 11 }, (_, i) => i / 20);
+
+interface PoisonResult extends SweepResult {
+	backend: string;
+	trainRows: number;
+	testRows: number;
+}
+
+export const poison = defineCommand<PoisonResult>({
+	name: 'poison',
+	summary: 'fraud-detector metrics against the label-flip rate, mean and spread over seeds',
+	options: [
+		{
+			name: 'attack',
+			kind: 'choice',
+			choices: FLIP_ATTACKS,
+			help: 'random (any rows), targeted (fraud -> legitimate) or boundary (least sure rows); required'
+		},
+		{
+			name: 'rates',
+			kind: 'numbers',
+			min: 0,
+			max: 0.5,
+			help: 'flip rates from 0 to 0.5 (default 0,0.05,...,0.5)'
+		},
+		{
+			name: 'defense',
+			kind: 'choice',
+			choices: POISON_DEFENCES,
+			default: 'none',
+			help: `none, knn (Paudice et al. 2018, k ${KNN_K}, eta ${KNN_ETA}) or loss (drop the ${LOSS_DROP * 100} % highest-loss rows per class)`
+		},
+		{
+			name: 'model',
+			kind: 'choice',
+			choices: POISON_MODELS,
+			default: 'logreg',
+			help: 'logreg or mlp'
+		},
+		{ name: 'seeds', kind: 'integer', min: 1, max: 100, default: 5, help: 'seeds per rate' },
+		{ name: 'seed', kind: 'integer', min: 0, default: 1, help: 'first seed' }
+	],
+	needsBackend: true,
+	async run(options, ctx) {
+		const attack = options.attack as FlipAttack | undefined;
+		if (!attack)
+			throw new UsageError(`${NAME}: --attack is required (one of ${FLIP_ATTACKS.join(', ')})`);
+		const rates = (options.rates as number[] | undefined) ?? DEFAULT_RATES;
+		const data = fraudPoisonData();
+		const result = await poisonSweep(data, {
+			attack,
+			rates,
+			seeds: options.seeds as number,
+			seed: options.seed as number,
+			model: options.model as PoisonModel,
+			defence: options.defense as PoisonDefence
+		});
+		return {
+			...result,
+			backend: ctx.backend,
+			trainRows: data.train.count,
+			testRows: data.test.count
+		};
+	},
+	text(r) {
+		const pct = (x: number, s: number) =>
+			`${(100 * x).toFixed(1).padStart(5)} ±${(100 * s).toFixed(1).padStart(4)}`;
+		return [
+			`${r.model} under ${r.attack} label flips, defence ${r.defence}, seeds ${r.seeds.join(', ')}`,
+			`${r.trainRows} training / ${r.testRows} held-out transactions, fraud flagged at P >= ${DECISION_THRESHOLD}, ${r.backend}, ${(r.ms / 1000).toFixed(2)} s`,
+			'',
+			'   rate      accuracy %     precision %      recall %         F1 %          AUC %',
+			...r.points.map(
+				(p) =>
+					`  ${p.rate.toFixed(3)}  ${pct(p.accuracy, p.accuracyStd)}   ${pct(p.precision, p.precisionStd)}   ${pct(p.recall, p.recallStd)}   ${pct(p.f1, p.f1Std)}   ${pct(p.auc, p.aucStd)}`
+			)
+		].join('\n');
+	}
+});

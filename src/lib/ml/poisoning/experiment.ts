@@ -1,0 +1,437 @@
+/**
+ * The label-flipping experiment that the page, the `lab poison` CLI and the bench all run: poison
+ * the training labels, optionally sanitize, train, and score a held-out set. Nothing runs at
+ * import; tensors live only inside the training calls.
+ *
+ * Decision threshold: a transaction is flagged when P(fraud) >= 0.1, the cost-sensitive rule
+ * for a bank that counts a missed fraud as nine false alarms (flag when p * 9 >= (1 - p); Elkan
+ * 2001, "The Foundations of Cost-Sensitive Learning", section 2). Training is unweighted: class
+ * weights computed from the (poisoned) labels would undo targeted flips by re-inflating the rare
+ * class, and a bank does not know its true fraud share either.
+ */
+import { generateTransactions, FRAUD_FEATURES, standardize } from '../../data/fraud';
+import { createMlp, disposeMlp, mlpPredict, trainMlp } from '../mlp';
+import { trainLogRegBatch } from './batched-logreg';
+import { knnNeighboursAsync, sanitizeWithNeighbours } from './knn-sanitize';
+import { flipLabels, type FlipAttack } from './label-flips';
+import { lossFilter } from './loss-filter';
+import {
+	classificationMetrics,
+	confusion,
+	type ClassificationMetrics,
+	type Confusion
+} from './metrics';
+import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { createRng, permutation } from '../rng';
+
+export const DECISION_THRESHOLD = 0.1;
+export const FLIP_ATTACKS = [
+	'random',
+	'targeted',
+	'boundary'
+] as const satisfies readonly FlipAttack[];
+export const POISON_MODELS = ['logreg', 'mlp'] as const;
+export type PoisonModel = (typeof POISON_MODELS)[number];
+export const POISON_DEFENCES = ['none', 'knn', 'loss'] as const;
+export type PoisonDefence = (typeof POISON_DEFENCES)[number];
+export const METRIC_KEYS = ['accuracy', 'precision', 'recall', 'f1', 'auc'] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+
+/** kNN sanitization as published (Paudice et al. 2018): k = 10, eta = 0.5. */
+export const KNN_K = 10;
+export const KNN_ETA = 0.5;
+/** Loss-based filtering drops this share of each class (see loss-filter.ts). */
+export const LOSS_DROP = 0.05;
+/** The small MLP: one hidden layer of 16 ReLU units, minibatch Adam. */
+export const MLP_HIDDEN = 16;
+export const MLP_TRAINING = { epochs: 6, batchSize: 128, learningRate: 0.01 } as const;
+
+export interface Split {
+	/** Standardized with the training split's statistics, [count * dims]. */
+	features: Float32Array;
+	labels: Uint8Array;
+	count: number;
+}
+
+export interface PoisonData {
+	name: string;
+	dims: number;
+	featureNames: string[];
+	train: Split;
+	test: Split;
+	/** Raw (unscaled) training rows, for showing the data as it came. */
+	rawTrain: Float32Array;
+	/** kNN neighbours of the training rows, computed once on first use (labels play no part). */
+	neighbours?: Int32Array;
+}
+
+/** Scales both splits with the training split's mean and standard deviation. */
+export function preparePoisonData(
+	name: string,
+	featureNames: string[],
+	train: { features: Float32Array; labels: Uint8Array },
+	test: { features: Float32Array; labels: Uint8Array }
+): PoisonData {
+	const dims = featureNames.length;
+	const scaler = standardize(train.features, dims);
+	return {
+		name,
+		dims,
+		featureNames,
+		train: {
+			features: scaler.apply(train.features),
+			labels: train.labels,
+			count: train.labels.length
+		},
+		test: { features: scaler.apply(test.features), labels: test.labels, count: test.labels.length },
+		rawTrain: train.features
+	};
+}
+
+/** The lab's default data: 20,000 seeded training transactions (seed 1), 5,000 held out (seed 2). */
+export function fraudPoisonData(trainCount = 20000, testCount = 5000): PoisonData {
+	const train = generateTransactions({ count: trainCount, seed: 1 });
+	const test = generateTransactions({ count: testCount, seed: 2 });
+	return preparePoisonData(
+		`${trainCount.toLocaleString('en')} generated transactions`,
+		FRAUD_FEATURES.map((f) => f.key),
+		train,
+		test
+	);
+}
+
+export interface FitRequest {
+	model: PoisonModel;
+	labelSets: Uint8Array[];
+	/** Per model, 0 for rows left out (loss filtering). */
+	rowWeights?: Float32Array[];
+	/** Row blocks (scaled like training) to score with every model. */
+	blocks: Float32Array[];
+	/** Seeds the MLP initialisation and batch order, per model. */
+	seeds: number[];
+	signal?: AbortSignal;
+	onProgress?: (fraction: number) => void;
+}
+
+/** Trains one model per label set and returns scores[model][block]. */
+export async function fitAndScore(data: PoisonData, req: FitRequest): Promise<Float32Array[][]> {
+	const { dims, train } = data;
+	const M = req.labelSets.length;
+	if (req.model === 'logreg') {
+		// Logistic regression: all M models in one batched Newton fit.
+		const fit = await trainLogRegBatch(train.features, dims, req.labelSets, {
+			rowWeights: req.rowWeights,
+			signal: req.signal,
+			onProgress: (s, total) => req.onProgress?.(s / total)
+		});
+		const perBlock = req.blocks.map((b) => ({ scores: fit.scores(b), rows: b.length / dims }));
+		return Array.from({ length: M }, (_, m) =>
+			perBlock.map(({ scores, rows }) => scores.subarray(m * rows, (m + 1) * rows))
+		);
+	}
+	const out: Float32Array[][] = [];
+	for (let m = 0; m < M; m++) {
+		throwIfAborted(req.signal);
+		const keep = req.rowWeights?.[m];
+		let rows = train.features;
+		let labels = req.labelSets[m];
+		if (keep) {
+			const idx: number[] = [];
+			for (let i = 0; i < keep.length; i++) if (keep[i] > 0) idx.push(i);
+			rows = new Float32Array(idx.length * dims);
+			labels = new Uint8Array(idx.length);
+			idx.forEach((i, j) => {
+				rows.set(train.features.subarray(i * dims, (i + 1) * dims), j * dims);
+				labels[j] = req.labelSets[m][i];
+			});
+		}
+		const mlp = createMlp([dims, MLP_HIDDEN, 1], req.seeds[m]);
+		try {
+			await trainMlp(mlp, rows, labels, {
+				...MLP_TRAINING,
+				seed: req.seeds[m],
+				signal: req.signal,
+				onEpoch: (e) => req.onProgress?.((m + e / MLP_TRAINING.epochs) / M)
+			});
+			const scores: Float32Array[] = [];
+			for (const b of req.blocks) scores.push(await mlpPredict(mlp, b));
+			out.push(scores);
+		} finally {
+			disposeMlp(mlp);
+		}
+	}
+	return out;
+}
+
+async function neighboursOf(data: PoisonData, signal?: AbortSignal): Promise<Int32Array> {
+	data.neighbours ??= await knnNeighboursAsync(
+		data.train.features,
+		data.dims,
+		data.train.count,
+		KNN_K,
+		{ standardize: false, signal }
+	);
+	return data.neighbours;
+}
+
+export interface DefendedSets {
+	labelSets: Uint8Array[];
+	rowWeights?: Float32Array[];
+	/** Per set, rows relabelled (kNN) or dropped (loss). */
+	touched: number[];
+}
+
+/** Applies a defence to each poisoned label set; 'loss' fits a first model on each set. */
+export async function defend(
+	data: PoisonData,
+	defence: PoisonDefence,
+	model: PoisonModel,
+	labelSets: Uint8Array[],
+	seeds: number[],
+	signal?: AbortSignal
+): Promise<DefendedSets> {
+	if (defence === 'none') return { labelSets, touched: labelSets.map(() => 0) };
+	if (defence === 'knn') {
+		const nb = await neighboursOf(data, signal);
+		const results = labelSets.map((l) => sanitizeWithNeighbours(nb, KNN_K, l, { eta: KNN_ETA }));
+		return {
+			labelSets: results.map((r) => r.labels),
+			touched: results.map((r) => r.changed.length)
+		};
+	}
+	const first = await fitAndScore(data, {
+		model,
+		labelSets,
+		blocks: [data.train.features],
+		seeds,
+		signal
+	});
+	const filters = labelSets.map((l, m) => lossFilter(first[m][0], l, LOSS_DROP));
+	return {
+		labelSets,
+		rowWeights: filters.map((f) => f.keep),
+		touched: filters.map((f) => f.dropped.length)
+	};
+}
+
+/** Clean-model training scores, which the boundary attack ranks rows by. */
+async function cleanTrainScores(
+	data: PoisonData,
+	model: PoisonModel,
+	seed: number,
+	signal?: AbortSignal
+) {
+	const [[scores]] = await fitAndScore(data, {
+		model,
+		labelSets: [data.train.labels],
+		blocks: [data.train.features],
+		seeds: [seed],
+		signal
+	});
+	return scores;
+}
+
+export interface PairOptions {
+	attack: FlipAttack;
+	rate: number;
+	seed: number;
+	model: PoisonModel;
+	defence: PoisonDefence;
+	/** Extra rows (scaled) to score with both models, e.g. a heat-map grid. */
+	extra?: Float32Array;
+	signal?: AbortSignal;
+	onProgress?: (fraction: number) => void;
+}
+
+export interface ModelView {
+	testScores: Float32Array;
+	extraScores: Float32Array;
+	metrics: ClassificationMetrics;
+	confusion: Confusion;
+}
+
+export interface PairResult {
+	clean: ModelView;
+	poisoned: ModelView;
+	flipped: number;
+	/** rows the defence relabelled or dropped */
+	touched: number;
+	/** the training rows the attack flipped, ascending */
+	flippedRows: Int32Array;
+	/** the training labels the poisoned model saw (after flips and any kNN relabelling) */
+	poisonedLabels: Uint8Array;
+}
+
+function view(data: PoisonData, testScores: Float32Array, extraScores: Float32Array): ModelView {
+	const pred = Uint8Array.from(testScores, (s) => (s >= DECISION_THRESHOLD ? 1 : 0));
+	return {
+		testScores,
+		extraScores,
+		metrics: classificationMetrics(data.test.labels, testScores, DECISION_THRESHOLD),
+		confusion: confusion(data.test.labels, pred)
+	};
+}
+
+/** The page's side-by-side: a model on clean labels, and one on poisoned (and defended) labels. */
+export async function poisonPair(data: PoisonData, opts: PairOptions): Promise<PairResult> {
+	const extra = opts.extra ?? new Float32Array(0);
+	const scores =
+		opts.attack === 'boundary' && opts.rate > 0
+			? await cleanTrainScores(data, opts.model, opts.seed, opts.signal)
+			: undefined;
+	const { labels, flipped } = flipLabels(data.train.labels, opts.rate, opts.attack, {
+		seed: opts.seed,
+		scores,
+		threshold: DECISION_THRESHOLD
+	});
+	const defended = await defend(data, opts.defence, opts.model, [labels], [opts.seed], opts.signal);
+	opts.onProgress?.(0.2);
+	const fits = await fitAndScore(data, {
+		model: opts.model,
+		labelSets: [data.train.labels, defended.labelSets[0]],
+		rowWeights: defended.rowWeights && [
+			new Float32Array(data.train.count).fill(1),
+			defended.rowWeights[0]
+		],
+		blocks: [data.test.features, extra],
+		seeds: [opts.seed, opts.seed],
+		signal: opts.signal,
+		onProgress: (f) => opts.onProgress?.(0.2 + 0.8 * f)
+	});
+	return {
+		clean: view(data, fits[0][0], fits[0][1]),
+		poisoned: view(data, fits[1][0], fits[1][1]),
+		flipped: flipped.length,
+		touched: defended.touched[0],
+		flippedRows: flipped,
+		poisonedLabels: defended.labelSets[0]
+	};
+}
+
+export interface SweepOptions {
+	attack: FlipAttack;
+	rates: number[];
+	/** How many seeds per rate: seed, seed + 1, ... */
+	seeds: number;
+	/** First seed. Default 1. */
+	seed?: number;
+	model: PoisonModel;
+	defence: PoisonDefence;
+	signal?: AbortSignal;
+	onProgress?: (fraction: number) => void;
+}
+
+export type SweepPoint = { rate: number } & Record<MetricKey, number> & {
+		[K in MetricKey as `${K}Std`]: number;
+	};
+
+export interface SweepResult {
+	attack: FlipAttack;
+	model: PoisonModel;
+	defence: PoisonDefence;
+	seeds: number[];
+	threshold: number;
+	points: SweepPoint[];
+	/** models trained, not counting the boundary attack's clean model or loss filtering's first fits */
+	models: number;
+	ms: number;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Sample standard deviation (n - 1); 0 for a single seed. */
+const std = (xs: number[]) => {
+	if (xs.length < 2) return 0;
+	const m = mean(xs);
+	return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+};
+
+/** Every rate x seed as one batch of models: the mean and spread of each metric per rate. */
+export async function poisonSweep(data: PoisonData, opts: SweepOptions): Promise<SweepResult> {
+	const started = performance.now();
+	if (opts.rates.length === 0) throw new Error('poisonSweep: give at least one flip rate');
+	if (!Number.isInteger(opts.seeds) || opts.seeds < 1)
+		throw new Error(`poisonSweep: seeds must be a whole number >= 1, got ${opts.seeds}`);
+	const first = opts.seed ?? 1;
+	const seeds = Array.from({ length: opts.seeds }, (_, s) => first + s);
+	const scores =
+		opts.attack === 'boundary'
+			? await cleanTrainScores(data, opts.model, first, opts.signal)
+			: undefined;
+	const labelSets: Uint8Array[] = [];
+	const modelSeeds: number[] = [];
+	for (const rate of opts.rates)
+		for (const seed of seeds) {
+			labelSets.push(
+				flipLabels(data.train.labels, rate, opts.attack, {
+					seed,
+					scores,
+					threshold: DECISION_THRESHOLD
+				}).labels
+			);
+			modelSeeds.push(seed);
+		}
+	await yieldToEventLoop();
+	const defended = await defend(data, opts.defence, opts.model, labelSets, modelSeeds, opts.signal);
+	const fits = await fitAndScore(data, {
+		model: opts.model,
+		labelSets: defended.labelSets,
+		rowWeights: defended.rowWeights,
+		blocks: [data.test.features],
+		seeds: modelSeeds,
+		signal: opts.signal,
+		onProgress: opts.onProgress
+	});
+	const points = opts.rates.map((rate, r) => {
+		const ms = seeds.map((_, s) =>
+			classificationMetrics(data.test.labels, fits[r * seeds.length + s][0], DECISION_THRESHOLD)
+		);
+		const point: Record<string, number> = { rate };
+		for (const key of METRIC_KEYS) {
+			const xs = ms.map((m) => m[key]);
+			point[key] = mean(xs);
+			point[`${key}Std`] = std(xs);
+		}
+		return point as SweepPoint;
+	});
+	return {
+		attack: opts.attack,
+		model: opts.model,
+		defence: opts.defence,
+		seeds,
+		threshold: DECISION_THRESHOLD,
+		points,
+		models: labelSets.length,
+		ms: Math.round(performance.now() - started)
+	};
+}
+
+/**
+ * Uploaded rows as lab data: a seeded, stratified 80/20 train/test split (each class split on its
+ * own, so the rare class keeps its share on both sides), scaled like the generated data.
+ */
+export function poisonDataFromRows(
+	name: string,
+	featureNames: string[],
+	features: Float32Array,
+	labels: Uint8Array,
+	seed = 1
+): PoisonData {
+	const d = featureNames.length;
+	const rng = createRng(seed);
+	const inTest = new Uint8Array(labels.length);
+	for (const cls of [0, 1]) {
+		const rows: number[] = [];
+		for (let i = 0; i < labels.length; i++) if (labels[i] === cls) rows.push(i);
+		const order = permutation(rows.length, rng);
+		const nTest = Math.round(rows.length * 0.2);
+		for (let k = 0; k < nTest; k++) inTest[rows[order[k]]] = 1;
+	}
+	const pick = (side: number) => {
+		const idx: number[] = [];
+		for (let i = 0; i < labels.length; i++) if (inTest[i] === side) idx.push(i);
+		const f = new Float32Array(idx.length * d);
+		idx.forEach((i, j) => f.set(features.subarray(i * d, (i + 1) * d), j * d));
+		return { features: f, labels: Uint8Array.from(idx, (i) => labels[i]) };
+	};
+	return preparePoisonData(name, featureNames, pick(0), pick(1));
+}

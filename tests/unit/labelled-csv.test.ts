@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { CsvError, MAX_ROWS, parseLabelledCsv } from '../../src/lib/data/labelled-csv';
+
+const rows = (n: number, fraudEvery = 4) =>
+	Array.from(
+		{ length: n },
+		(_, i) => `${i},${(i * 0.5).toFixed(1)},${i % fraudEvery === 0 ? 1 : 0}`
+	);
+
+describe('parseLabelledCsv', () => {
+	it('reads the credit-card layout: the Class column is the label wherever it stands', () => {
+		const text = ['Time,Class,V1,Amount', '0,0,-1.36,149.62', '1,1,1.19,2.69', '2,0,"-0.5",3']
+			.concat(Array.from({ length: 10 }, (_, i) => `${i + 3},${i % 2},0.${i},${i}`))
+			.join('\r\n');
+		const csv = parseLabelledCsv(text, 'cards.csv');
+		expect(csv.featureNames).toEqual(['Time', 'V1', 'Amount']);
+		expect(csv.labelName).toBe('Class');
+		expect(csv.rows).toBe(13);
+		expect(csv.fraud).toBe(6);
+		expect(Array.from(csv.features.subarray(0, 6))).toEqual([
+			0,
+			Math.fround(-1.36),
+			Math.fround(149.62),
+			1,
+			Math.fround(1.19),
+			Math.fround(2.69)
+		]);
+		expect(Array.from(csv.labels.subarray(0, 3))).toEqual([0, 1, 0]);
+	});
+
+	it('takes the last column as the label when no column is called Class, label or fraud', () => {
+		const csv = parseLabelledCsv(['a,b,outcome', ...rows(20)].join('\n'));
+		expect(csv.labelName).toBe('outcome');
+		expect(csv.featureNames).toEqual(['a', 'b']);
+	});
+
+	const error = (text: string) => {
+		try {
+			parseLabelledCsv(text, 'bad.csv');
+		} catch (e) {
+			expect(e).toBeInstanceOf(CsvError);
+			return (e as Error).message;
+		}
+		throw new Error('expected a CsvError');
+	};
+
+	it('names the line and column of a value that is not a number', () => {
+		const lines = ['amount,hours,Class', ...rows(20)];
+		lines[5] = '4,abc,0';
+		expect(error(lines.join('\n'))).toBe(
+			'bad.csv, line 6, column "hours" (column 2): "abc" is not a number'
+		);
+		lines[5] = '4,,0';
+		expect(error(lines.join('\n'))).toBe('bad.csv, line 6, column "hours" (column 2): empty');
+	});
+
+	it('names the line of a label that is not 0 or 1, and of a row with the wrong number of fields', () => {
+		const lines = ['amount,hours,Class', ...rows(20)];
+		lines[3] = '2,1.0,yes';
+		expect(error(lines.join('\n'))).toBe(
+			'bad.csv, line 4, column "Class" (the label): "yes" is not 0 or 1'
+		);
+		lines[3] = '2,1.0';
+		expect(error(lines.join('\n'))).toBe('bad.csv, line 4: 2 fields, but the header has 3 columns');
+	});
+
+	it('refuses empty files, a missing header, a single class and files too big to train on', () => {
+		expect(error('')).toBe('bad.csv is empty');
+		expect(error('a,b,Class\n')).toBe('bad.csv has a header but no data rows');
+		expect(error('1,2,0\n3,4,1')).toMatch(/first line should name the columns.*column 1/);
+		expect(error('onlyone\n1\n2')).toMatch(/at least two columns/);
+		expect(error(['a,b,Class', ...rows(20, 1000)].join('\n'))).toMatch(
+			/"Class" has 1 rows labelled 1 and 19 labelled 0; the lab needs at least 5 of each/
+		);
+		const huge = ['a,b,Class', ...Array.from({ length: MAX_ROWS + 1 }, () => '1,2,0')].join('\n');
+		expect(error(huge)).toMatch(/100,001 rows; .* at most 100,000/);
+		expect(error('a,"b,Class\n1,2,0')).toMatch(/^bad.csv/);
+	});
+});

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/paths';
+
+function lab(...args: string[]) {
+	return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lab.ts', ...args], {
+		cwd: ROOT,
+		encoding: 'utf8'
+	});
+}
+
+const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'auc'];
+
+describe('npm run lab -- poison', () => {
+	it('--json: per rate the mean and standard deviation of each metric; targeted flips cut recall', () => {
+		const run = lab('poison', '--attack', 'targeted', '--rates', '0,0.5', '--seeds', '3', '--json');
+		expect(run.status, run.stderr).toBe(0);
+		const result = JSON.parse(run.stdout);
+		expect(result.attack).toBe('targeted');
+		expect(result.model).toBe('logreg');
+		expect(result.defence).toBe('none');
+		expect(result.seeds).toEqual([1, 2, 3]);
+		expect(result.points).toHaveLength(2);
+		for (const p of result.points)
+			expect(Object.keys(p).sort()).toEqual(
+				['rate', ...METRICS, ...METRICS.map((m) => `${m}Std`)].sort()
+			);
+		const [clean, half] = result.points;
+		expect(clean.rate).toBe(0);
+		expect(half.rate).toBe(0.5);
+		expect(half.recall).toBeLessThan(0.6 * clean.recall);
+		expect(half.accuracy).toBeGreaterThan(clean.accuracy);
+		expect(half.recallStd).toBeGreaterThan(0);
+	}, 120_000);
+
+	it('bad options: one line, exit code 2', () => {
+		for (const args of [
+			['poison', '--rates', '0,0.1'],
+			['poison', '--attack', 'sideways'],
+			['poison', '--attack', 'random', '--rates', '0,0.7'],
+			['poison', '--attack', 'random', '--defense', 'magic']
+		]) {
+			const run = lab(...args);
+			expect(run.status, args.join(' ')).toBe(2);
+			expect(run.stderr.trim().split('\n')).toHaveLength(1);
+		}
+		expect(lab('poison', '--rates', '0,0.1').stderr).toMatch(/--attack is required/);
+		expect(lab('poison', '--attack', 'random', '--rates', '0,0.7').stderr).toMatch(
+			/--rates \(item 2\) must be at most 0.5/
+		);
+	}, 60_000);
+});
