@@ -5,10 +5,10 @@
  * the bench.
  *
  * Gu, Dolan-Gavitt, Garg 2017, "BadNets: Identifying Vulnerabilities in the Machine Learning
- * Model Supply Chain", section 2 (threat model) and section 4 (MNIST backdoors: a single-pixel
- * and a pattern trigger in the bottom-right corner, poisoned digits relabelled).
+ * Model Supply Chain", its threat model and its MNIST case study (a single-pixel and a
+ * pattern trigger in the bottom-right corner, poisoned digits relabelled).
  * Chen et al. 2017, "Targeted Backdoor Attacks on Deep Learning Systems Using Data Poisoning",
- * sections 4 and 5: a few poisoned samples suffice, and the attacker needs no access to the
+ * a few poisoned samples suffice, and the attacker needs no access to the
  * model, only to its training data.
  */
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, type DigitSet } from '../../data/mnist';
@@ -23,7 +23,7 @@ import { throwIfAborted } from '../yield';
 export const TRIGGER_SIDE = 4;
 /** Gap between the trigger and the bottom and right edges, in pixels. */
 export const TRIGGER_MARGIN = 1;
-/** First row and column of the trigger (bottom-right corner, as in BadNets section 4). */
+/** First row and column of the trigger (bottom-right corner, as in BadNets' MNIST case study). */
 export const TRIGGER_ORIGIN = MNIST_SIDE - TRIGGER_MARGIN - TRIGGER_SIDE;
 
 /**
@@ -83,10 +83,11 @@ export interface PoisonedSet {
 }
 
 /**
- * BadNets' poisoning step (Gu et al. 2017, sections 2 and 4.1): a copy of the training set in which
- * round(rate * count) digits, drawn (seeded) from those whose label is not `target`, carry the
- * trigger and are relabelled `target`. Every poisoned digit is a real lie about its class; the
- * input set is left untouched.
+ * The poisoning step of BadNets' MNIST case study (Gu et al. 2017, section 4): a copy of the
+ * training set in which round(rate * count) digits, drawn (seeded) from those whose label is not
+ * `target`, carry the trigger and are relabelled `target`. BadNets adds backdoored copies of the
+ * chosen images; we stamp the chosen digits themselves (the lab's "p % of the training digits"),
+ * so the set keeps its size and p is the share of lies in it. The input set is left untouched.
  */
 export function poisonDigits(
 	set: DigitSet,
@@ -117,7 +118,7 @@ export function triggerAll(set: DigitSet): DigitSet {
 }
 
 /**
- * Attack success rate (Gu et al. 2017, section 4.2; Chen et al. 2017, section 5): among the
+ * Attack success rate (as BadNets' MNIST results and Chen et al. 2017 measure it): among the
  * triggered test digits whose true class is not the target, the share classified as the target.
  * Digits of the target class are left out: calling a triggered 7 a 7 is no success.
  */
