@@ -24,7 +24,8 @@ export default defineConfig({
 		{ name: 'wasm', metadata: { backend: 'wasm' }, testIgnore: /webgl-only\./ }
 	],
 	webServer: {
-		command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+		// vite itself, not through npx: a killed npx can leave its child server holding the port.
+		command: `node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port ${PORT} --strictPort`,
 		url: `http://127.0.0.1:${PORT}${process.env.BASE_PATH ?? ''}/`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 60_000

@@ -4,6 +4,7 @@
  * PROBES. Probes report; they never fail on time.
  */
 import type { Page } from '@playwright/test';
+import { backdoorTrain } from './backdoor-probe';
 
 export interface ProbeContext {
 	page: Page;
@@ -146,4 +147,89 @@ export const robustnessCurve: Probe = {
 	}
 };
 
-export const PROBES: Probe[] = [coldStart, leaks, fgsmSlider, robustnessCurve];
+interface PrivacyHook {
+	__privacyLab: {
+		measureEpochs(epochs: number): Promise<{ dpEpochMs: number; plainEpochMs: number } | null>;
+		error: string | null;
+	};
+}
+
+/**
+ * DP-SGD against plain SGD, per epoch, in the privacy page (PrivacyLab.measureEpochs): the same
+ * MLP, data and batch size (50), timed after a warm-up epoch of each. Digits: [784, 64, 10] on
+ * 1,000 training digits; fraud: [10, 32, 16, 1] on 500 transactions.
+ */
+export const dpEpoch: Probe = {
+	name: 'dpEpoch',
+	async run({ page, open }) {
+		const out: Record<string, unknown> = {};
+		for (const dataset of ['mnist', 'fraud'] as const) {
+			await open('labs/privacy/');
+			// hydrated, and the backend started (the Train button waits for it)
+			await page.waitForFunction(
+				() =>
+					(globalThis as unknown as Partial<PrivacyHook>).__privacyLab !== undefined &&
+					!document.querySelector<HTMLButtonElement>('[data-testid="train-button"]')?.disabled
+			);
+			await page.getByLabel('Data and model').selectOption(dataset);
+			const times = await page.evaluate(async () => {
+				const lab = (globalThis as unknown as PrivacyHook).__privacyLab;
+				return (await lab.measureEpochs(5)) ?? lab.error;
+			});
+			if (times === null || typeof times === 'string') throw new Error(`dpEpoch: ${times}`);
+			const suffix = dataset === 'mnist' ? '' : 'Fraud';
+			out[`dpEpochMs${suffix}`] = round2(times.dpEpochMs);
+			out[`plainEpochMs${suffix}`] = round2(times.plainEpochMs);
+			out[`dpEpochRatio${suffix}`] = round2(times.dpEpochMs / times.plainEpochMs);
+		}
+		return out;
+	}
+};
+
+/**
+ * The poisoning lab's sweep as the page runs it: 11 flip rates x 5 seeds, logistic regression,
+ * 20,000 training transactions, targeted flips, no defence: 55 models in one batched fit.
+ */
+export const poisonSweep: Probe = {
+	name: 'poisonSweep',
+	async run({ page, open }) {
+		await open('labs/poisoning/?attack=targeted&model=logreg&rate=0');
+		await page
+			.getByTestId('train-status')
+			.getByText('labels flipped')
+			.waitFor({ timeout: 120_000 });
+		await page.getByRole('button', { name: 'Run sweep' }).click();
+		const ms = page.getByTestId('sweep-ms');
+		await ms.waitFor({ timeout: 300_000 });
+		const text = (await ms.textContent()) ?? '';
+		return { poisonSweepMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+	}
+};
+
+/**
+ * The extraction lab's fidelity curve as the page runs it: Jacobian-augmented queries against the
+ * fraud MLP, 10 points up to 2,000 queries, surrogate retrained at each point. The time covers
+ * querying, training and scoring; PRADA's pass over the queries afterwards is not in it.
+ */
+export const extraction: Probe = {
+	name: 'extraction',
+	async run({ page, open }) {
+		await open('labs/extraction/?victim=fraud-mlp&budget=2000&strategy=jacobian');
+		await page.getByTestId('victim-accuracy').getByText('%').waitFor({ timeout: 120_000 });
+		await page.getByRole('button', { name: 'Steal with Jacobian augmentation' }).click();
+		await page.getByTestId('attack-status').getByText('done').waitFor({ timeout: 300_000 });
+		const text = (await page.getByTestId('run-ms').first().textContent()) ?? '';
+		return { extractionMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+	}
+};
+
+export const PROBES: Probe[] = [
+	coldStart,
+	leaks,
+	fgsmSlider,
+	robustnessCurve,
+	backdoorTrain,
+	poisonSweep,
+	dpEpoch,
+	extraction
+];

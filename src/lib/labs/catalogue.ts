@@ -25,20 +25,20 @@ export const LABS: readonly LabEntry[] = [
 		title: 'Data poisoning',
 		summary:
 			'Label flips against a toy fraud classifier, and a backdoor trigger hidden in training digits.',
-		href: null
+		href: resolve('/labs/poisoning/')
 	},
 	{
 		id: 'extraction',
 		title: 'Model extraction',
 		summary:
 			'Steal a model through its prediction API, query by query, and watch an API-side detector.',
-		href: null
+		href: resolve('/labs/extraction/')
 	},
 	{
 		id: 'privacy',
 		title: 'Differential privacy',
 		summary:
 			'A noise slider on DP-SGD charting the privacy/accuracy trade-off, with an accountant that agrees with TensorFlow Privacy and Opacus.',
-		href: null
+		href: resolve('/labs/privacy/')
 	}
 ];

@@ -1,0 +1,142 @@
+/**
+ * PRADA: Juuti, Szyller, Marchal, Asokan 2019, "PRADA: Protecting Against DNN Model Stealing
+ * Attacks", section 4. The service keeps, per client, the minimum L2 distance of each new query to
+ * that client's earlier queries. Natural queries give distances that look roughly normally
+ * distributed; synthetic extraction queries (small perturbations of earlier ones, grid-like or
+ * random sweeps) distort the distribution. A Shapiro-Wilk test on the distances raises the alarm
+ * when W < delta. Framework-free float64.
+ *
+ * Distances are measured on inputs scaled as the service scales them; the test starts once
+ * `minDistances` distances are in.
+ */
+import { shapiroWilk } from './shapiro-wilk';
+
+export interface PradaOptions {
+	/** Alarm threshold on W. Default 0.9. */
+	delta?: number;
+	/** Distances needed before the test starts. Default 30. */
+	minDistances?: number;
+	/** The service's input scaling, (x - shift) / scale per feature. Default: none. */
+	shift?: ArrayLike<number>;
+	scale?: ArrayLike<number>;
+}
+
+export interface PradaVerdict {
+	/** W on the distances so far, null while there are too few. */
+	w: number | null;
+	alarm: boolean;
+}
+
+/** One client's monitor. Feed it every query the client sends, in order, with its answer. */
+export class PradaMonitor {
+	readonly delta: number;
+	readonly minDistances: number;
+	/** Queries seen. */
+	count = 0;
+	/** Query number (1-based) of the first alarm, or null. */
+	alarmAt: number | null = null;
+	/** W after each query (null before the test starts). */
+	readonly wHistory: (number | null)[] = [];
+	readonly #dims: number;
+	readonly #shift: Float64Array;
+	readonly #scale: Float64Array;
+	/** Per predicted class: the growing set G_c (scaled rows), its distances D_c, threshold T_c. */
+	readonly #classes = new Map<number, { points: number[][]; kept: number[]; threshold: number }>();
+	/** D: every query's minimum distance, the sample Shapiro-Wilk tests. */
+	readonly #distances: number[] = [];
+
+	constructor(dims: number, options: PradaOptions = {}) {
+		this.delta = options.delta ?? 0.9;
+		this.minDistances = options.minDistances ?? 30;
+		if (!(this.delta > 0 && this.delta < 1)) {
+			throw new Error(`PRADA: delta must be between 0 and 1, got ${this.delta}`);
+		}
+		if (!(Number.isInteger(this.minDistances) && this.minDistances >= 3)) {
+			throw new Error(`PRADA: minDistances must be a whole number >= 3, got ${this.minDistances}`);
+		}
+		this.#dims = dims;
+		this.#shift = options.shift ? Float64Array.from(options.shift) : new Float64Array(dims);
+		this.#scale = options.scale ? Float64Array.from(options.scale) : new Float64Array(dims).fill(1);
+	}
+
+	/**
+	 * Records one query and the class the service answered. Juuti et al. 2019, Algorithm 1: the
+	 * query's minimum distance to the growing set of its class joins D; the query joins the set
+	 * only when that distance exceeds the class threshold T_c = max(T_c, mean(D_c) - std(D_c)),
+	 * so near-duplicates do not crowd it. Returns W so far and whether the alarm is raised.
+	 */
+	observe(input: ArrayLike<number>, label = 0): PradaVerdict {
+		const d = this.#dims;
+		if (input.length !== d) throw new Error(`PRADA: a query has ${input.length} values, not ${d}`);
+		const x: number[] = [];
+		for (let j = 0; j < d; j++) x.push((input[j] - this.#shift[j]) / this.#scale[j]);
+		let cls = this.#classes.get(label);
+		if (!cls) {
+			cls = { points: [x], kept: [], threshold: 0 };
+			this.#classes.set(label, cls);
+		} else {
+			let best = Infinity;
+			for (const p of cls.points) {
+				let sum = 0;
+				for (let j = 0; j < d && sum < best; j++) sum += (p[j] - x[j]) ** 2;
+				if (sum < best) best = sum;
+			}
+			const dMin = Math.sqrt(best);
+			this.#distances.push(dMin);
+			if (dMin > cls.threshold) {
+				cls.points.push(x);
+				cls.kept.push(dMin);
+				let mean = 0;
+				for (const v of cls.kept) mean += v / cls.kept.length;
+				let variance = 0;
+				for (const v of cls.kept) variance += (v - mean) ** 2 / cls.kept.length;
+				cls.threshold = Math.max(cls.threshold, mean - Math.sqrt(variance));
+			}
+		}
+		this.count++;
+		let w: number | null = null;
+		if (this.#distances.length >= this.minDistances && this.#distances.length <= 5000) {
+			w = shapiroWilk(this.#distances).w;
+			if (w < this.delta && this.alarmAt === null) this.alarmAt = this.count;
+		}
+		this.wHistory.push(w);
+		return { w, alarm: this.alarmAt !== null };
+	}
+
+	/** Feeds rows (dims values each) in order, with their answered labels. */
+	observeAll(rows: ArrayLike<number>, labels?: ArrayLike<number>): void {
+		const d = this.#dims;
+		const values = Array.from(rows);
+		for (let i = 0; i + d <= values.length; i += d)
+			this.observe(values.slice(i, i + d), labels ? labels[i / d] : 0);
+	}
+}
+
+/**
+ * The share of benign clients that PRADA flags: `clients` clients each sending `queries` natural
+ * queries (from `traffic(count, seed)`, answered by `label`), each watched by its own monitor.
+ */
+export function pradaFalseAlarmRate(
+	dims: number,
+	traffic: (count: number, seed: number) => Float64Array,
+	label: (rows: Float64Array) => ArrayLike<number>,
+	{
+		clients = 10,
+		queries = 300,
+		seed = 1,
+		...options
+	}: PradaOptions & {
+		clients?: number;
+		queries?: number;
+		seed?: number;
+	} = {}
+): { rate: number; alarmed: number; clients: number; queries: number } {
+	let alarmed = 0;
+	for (let c = 0; c < clients; c++) {
+		const monitor = new PradaMonitor(dims, options);
+		const rows = traffic(queries, seed * 1000 + c);
+		monitor.observeAll(rows, label(rows));
+		if (monitor.alarmAt !== null) alarmed++;
+	}
+	return { rate: alarmed / clients, alarmed, clients, queries };
+}

@@ -1,0 +1,204 @@
+/**
+ * The attacker's stolen copy: a small src/lib/ml/mlp.ts MLP trained on what the API answered.
+ * Tabular inputs are z-scored with the mean and spread of the attacker's own first queries (the
+ * attacker never sees the victim's scaler); pixels are used as they are.
+ *
+ * It learns from soft targets (the API's probabilities, rounded or not) or from one-hot labels in
+ * label-only mode, with one loss for both so that the output modes compare fairly: the
+ * cross-entropy against the answered distribution, i.e. distillation (Hinton, Vinyals, Dean 2015,
+ * section 2) at temperature 1. trainMlp in mlp.ts takes integer labels only, hence this loop.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { createMlp, disposeMlp, mlpLogits, mlpVariables, type Mlp } from '../mlp';
+import { createRng, permutation } from '../rng';
+import { throwIfAborted, yieldToEventLoop } from '../yield';
+
+export interface Surrogate {
+	mlp: Mlp;
+	dims: number;
+	/** Victim classes; a binary surrogate has one logit but answers [1 - p, p]. */
+	classes: number;
+	/** The attacker's input scaling: (x - shift) / scale per feature. */
+	shift: Float64Array;
+	scale: Float64Array;
+}
+
+export interface SurrogateShape {
+	dims: number;
+	classes: number;
+	tabular: boolean;
+}
+
+/** Hidden layers: [32, 16] for transactions, [64] for digits (cheap enough to retrain often). */
+export function surrogateSizes(shape: SurrogateShape): number[] {
+	const out = shape.classes === 2 ? 1 : shape.classes;
+	return shape.tabular ? [shape.dims, 32, 16, out] : [shape.dims, 64, out];
+}
+
+/** A fresh surrogate whose scaling comes from `firstQueries` (rows of dims raw values). */
+export function createSurrogate(
+	shape: SurrogateShape,
+	firstQueries: Float64Array,
+	seed: number
+): Surrogate {
+	const d = shape.dims;
+	const shift = new Float64Array(d);
+	const scale = new Float64Array(d).fill(1);
+	const n = firstQueries.length / d;
+	if (shape.tabular && n > 0) {
+		for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) shift[j] += firstQueries[i * d + j] / n;
+		const sq = new Float64Array(d);
+		for (let i = 0; i < n; i++)
+			for (let j = 0; j < d; j++) sq[j] += (firstQueries[i * d + j] - shift[j]) ** 2 / n;
+		for (let j = 0; j < d; j++) scale[j] = Math.sqrt(sq[j]) || 1;
+	}
+	return {
+		mlp: createMlp(surrogateSizes(shape), seed),
+		dims: d,
+		classes: shape.classes,
+		shift,
+		scale
+	};
+}
+
+export function disposeSurrogate(s: Surrogate) {
+	disposeMlp(s.mlp);
+}
+
+function scaled(s: Surrogate, raw: Float64Array): Float32Array {
+	const d = s.dims;
+	const out = new Float32Array(raw.length);
+	for (let i = 0; i < raw.length; i++) out[i] = (raw[i] - s.shift[i % d]) / s.scale[i % d];
+	return out;
+}
+
+/**
+ * Cross-entropy of the logits against target distributions, summed over rows: [n] P(class 1)
+ * for one logit, [n, k] for several. Allocates; the caller owns tidy.
+ */
+function softCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor): tf.Scalar {
+	if (logits.shape[1] === 1) {
+		const z = tf.reshape(logits, [-1]);
+		// log(1 + e^z) - y z, written stably.
+		return tf.sum(
+			tf.add(tf.sub(tf.relu(z), tf.mul(targets, z)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))
+		);
+	}
+	return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits))));
+}
+
+export interface TrainSurrogateOptions {
+	epochs: number;
+	batchSize?: number;
+	learningRate?: number;
+	seed: number;
+	signal?: AbortSignal;
+}
+
+/** Width of one target row: 1 for a binary surrogate (P(class 1)), else the class count. */
+export function targetWidth(s: Surrogate): number {
+	return s.classes === 2 ? 1 : s.classes;
+}
+
+/**
+ * Minibatch Adam (Kingma, Ba 2015) on raw rows and their targets (targetWidth values per row),
+ * continuing from the current weights. Yields to the event loop every few dozen batches.
+ */
+export async function trainSurrogate(
+	s: Surrogate,
+	raw: Float64Array,
+	targets: Float32Array,
+	{ epochs, batchSize = 64, learningRate = 0.01, seed, signal }: TrainSurrogateOptions
+): Promise<void> {
+	const d = s.dims;
+	const k = targetWidth(s);
+	const n = raw.length / d;
+	if (targets.length !== n * k) {
+		throw new Error(`trainSurrogate: ${targets.length} targets do not make ${n} rows of ${k}`);
+	}
+	if (n === 0) return;
+	const x = scaled(s, raw);
+	const rng = createRng(seed);
+	const optimizer = tf.train.adam(learningRate);
+	const variables = mlpVariables(s.mlp);
+	const bx = new Float32Array(batchSize * d);
+	const by = new Float32Array(batchSize * k);
+	let batches = 0;
+	try {
+		for (let epoch = 0; epoch < epochs; epoch++) {
+			const order = permutation(n, rng);
+			for (let start = 0; start < n; start += batchSize) {
+				throwIfAborted(signal);
+				const m = Math.min(batchSize, n - start);
+				for (let j = 0; j < m; j++) {
+					const i = order[start + j];
+					bx.set(x.subarray(i * d, (i + 1) * d), j * d);
+					by.set(targets.subarray(i * k, (i + 1) * k), j * k);
+				}
+				tf.tidy(() => {
+					const xb = tf.tensor2d(bx.subarray(0, m * d), [m, d]);
+					const yb =
+						k === 1 ? tf.tensor1d(by.subarray(0, m)) : tf.tensor2d(by.subarray(0, m * k), [m, k]);
+					optimizer.minimize(
+						() => tf.div(softCrossEntropy(mlpLogits(s.mlp, xb), yb), m) as tf.Scalar,
+						false,
+						variables
+					);
+				});
+				if (++batches % 40 === 0) await yieldToEventLoop();
+			}
+		}
+	} finally {
+		optimizer.dispose();
+	}
+	await yieldToEventLoop();
+}
+
+/** Class probabilities [n, classes] row-major for raw rows (binary: [1 - p, p]). */
+export async function surrogatePredict(s: Surrogate, raw: Float64Array): Promise<Float64Array> {
+	const n = raw.length / s.dims;
+	const out = tf.tidy(() => {
+		const logits = mlpLogits(s.mlp, tf.tensor2d(scaled(s, raw), [n, s.dims]));
+		if (logits.shape[1] > 1) return tf.softmax(logits);
+		const p = tf.sigmoid(logits);
+		return tf.concat([tf.sub(1, p), p], 1);
+	});
+	try {
+		return Float64Array.from(await out.data());
+	} finally {
+		out.dispose();
+	}
+}
+
+/**
+ * sign(d CE(surrogate(x), label) / dx) per raw input value, -1, 0 or +1: FGSM's direction
+ * (Goodfellow et al. 2015) and, negated, the Jacobian augmentation direction of Papernot et al.
+ * 2017 (the sign of d log F_label / dx, which has the sign of d F_label / dx). The sign is taken
+ * by comparisons, not tf.sign, whose WASM kernel zeroes tiny gradients (see attacks/fgsm.ts).
+ * The gradient is taken in the surrogate's scaled space; the scales are positive, so the signs
+ * are the same in raw units.
+ */
+export async function surrogateLossSign(
+	s: Surrogate,
+	raw: Float64Array,
+	labels: ArrayLike<number>
+): Promise<Float32Array> {
+	const n = raw.length / s.dims;
+	const k = targetWidth(s);
+	const target = new Float32Array(n * k);
+	for (let i = 0; i < n; i++) {
+		if (k === 1) target[i] = labels[i];
+		else target[i * k + labels[i]] = 1;
+	}
+	const signs = tf.tidy(() => {
+		const x = tf.tensor2d(scaled(s, raw), [n, s.dims]);
+		const y = k === 1 ? tf.tensor1d(target) : tf.tensor2d(target, [n, k]);
+		const grad = tf.grad((input) => softCrossEntropy(mlpLogits(s.mlp, input as tf.Tensor2D), y))(x);
+		return tf.sub(tf.cast(tf.greater(grad, 0), 'float32'), tf.cast(tf.less(grad, 0), 'float32'));
+	});
+	try {
+		return (await signs.data()) as Float32Array;
+	} finally {
+		signs.dispose();
+	}
+}

@@ -1,0 +1,49 @@
+import { test, expect } from './fixtures';
+
+test('stealing the fraud MLP moves the query counter, draws the fidelity curve and feeds transfer', async ({
+	page,
+	open
+}) => {
+	await open('labs/extraction/?victim=fraud-mlp&budget=600&cost=0.01');
+	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
+	await expect(page.getByTestId('query-counter')).toHaveText('0');
+	await expect(page.getByTestId('fidelity-chart')).toHaveAttribute('data-points', '0');
+
+	await page.getByRole('button', { name: 'Steal with natural data (other distribution)' }).click();
+	await expect(page.getByTestId('attack-status')).toContainText('done', { timeout: 120_000 });
+	await expect(page.getByTestId('query-counter')).toHaveText('600');
+	await expect(page.getByTestId('query-cost')).toHaveText('6.000');
+	await expect(page.getByTestId('fidelity-chart')).toHaveAttribute('data-points', '10');
+	const row = page.getByTestId('fidelity-table').getByRole('row', { name: /natural data/ });
+	await expect(row).toContainText('600');
+	const agreement = Number(/(\d+\.\d) %/.exec((await row.textContent()) ?? '')?.[1]);
+	expect(agreement).toBeGreaterThan(90);
+	await expect(page.getByTestId('prada-benign')).toContainText(/of 20 ordinary clients/);
+	await expect(page).toHaveURL(/strategy=natural/);
+
+	await page.getByRole('button', { name: 'Replay against the victim' }).click();
+	await expect(page.getByTestId('transfer-summary')).toContainText('held-out inputs attacked', {
+		timeout: 60_000
+	});
+});
+
+test('equation solving recovers the logistic regression from 11 queries, and refuses labels only', async ({
+	page,
+	open
+}) => {
+	await open('labs/extraction/?victim=fraud-logreg&output=label');
+	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
+	await page.getByRole('button', { name: 'Equation solving' }).click();
+	await expect(page.getByRole('alert')).toContainText('equation solving needs confidence scores');
+	await expect(page.getByTestId('query-counter')).toHaveText('0');
+
+	await page.getByLabel('API answers with').selectOption('probs');
+	await page.getByRole('button', { name: 'Equation solving' }).click();
+	await expect(page.getByTestId('equation-summary')).toContainText('11 queries on a probs API');
+	await expect(page.getByTestId('equation-summary')).toContainText(
+		'agreement with the victim 100.0 %'
+	);
+	await expect(page.getByTestId('query-counter')).toHaveText('11');
+	await expect(page.getByTestId('equation-table').locator('tbody tr')).toHaveCount(11);
+	await expect(page.getByRole('alert')).toHaveCount(0);
+});

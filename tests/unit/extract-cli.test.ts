@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../scripts/lib/paths';
+
+function lab(...args: string[]) {
+	return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lab.ts', 'extract', ...args], {
+		cwd: ROOT,
+		encoding: 'utf8'
+	});
+}
+
+describe('npm run lab -- extract', () => {
+	it('--json: equation solving steals fraud-logreg exactly with d + 1 = 11 queries', () => {
+		const run = lab(
+			'--victim',
+			'fraud-logreg',
+			'--strategy',
+			'equation',
+			'--budget',
+			'50',
+			'--json'
+		);
+		expect(run.status, run.stderr).toBe(0);
+		const r = JSON.parse(run.stdout);
+		expect(r.queries).toBe(11);
+		expect(r.agreement).toBe(1);
+		expect(r.maxParamError).toBeLessThan(1e-6);
+		expect(r.surrogateAccuracy).toBeCloseTo(r.victimAccuracy, 12);
+	});
+
+	it('--json: a Jacobian surrogate of fraud-mlp on rounded answers, with its curve and PRADA verdict', () => {
+		const run = lab(
+			'--victim',
+			'fraud-mlp',
+			'--strategy',
+			'jacobian',
+			'--budget',
+			'600',
+			'--output',
+			'round:2',
+			'--points',
+			'3',
+			'--seed',
+			'4',
+			'--json'
+		);
+		expect(run.status, run.stderr).toBe(0);
+		const r = JSON.parse(run.stdout);
+		for (const key of ['queries', 'agreement', 'surrogateAccuracy', 'curve', 'prada'])
+			expect(r, key).toHaveProperty(key);
+		expect(r.output).toBe('round:2');
+		expect(r.queries).toBe(600);
+		expect(r.curve.map((p: { queries: number }) => p.queries)).toEqual([200, 400, 600]);
+		expect(r.agreement).toBeGreaterThan(0.9);
+		expect(r).not.toHaveProperty('maxParamError');
+		expect(Object.keys(r.prada).sort()).toEqual(['alarmAt', 'benignFalseAlarmRate', 'delta']);
+		expect(r.prada.benignFalseAlarmRate).toBeGreaterThanOrEqual(0);
+	});
+
+	it('prints a table for people', () => {
+		const run = lab(
+			'--victim',
+			'fraud-logreg',
+			'--strategy',
+			'natural',
+			'--budget',
+			'200',
+			'--output',
+			'label',
+			'--points',
+			'2'
+		);
+		expect(run.status, run.stderr).toBe(0);
+		const lines = run.stdout.trim().split('\n');
+		expect(lines[0]).toBe('natural extraction of fraud-logreg through a label API, seed 1, wasm');
+		expect(lines[1]).toMatch(
+			/^200 queries of a budget of 200; victim accuracy \d+\.\d % on 1200 held-out inputs$/
+		);
+		expect(run.stdout).toMatch(/ {6}100 +\d+\.\d % +\d+\.\d %/);
+		expect(run.stdout).toMatch(/PRADA \(delta 0\.55\)/);
+	});
+
+	it.each([
+		[
+			['--victim', 'fraud-logreg', '--strategy', 'equation', '--budget', '11', '--output', 'label'],
+			'lab: lab extract: equation solving needs confidence scores, but this API answers with class labels only (use probs or round:K, or a learning attack)'
+		],
+		[
+			['--victim', 'fraud-mlp', '--strategy', 'equation', '--budget', '11'],
+			'lab: lab extract: equation solving recovers a logistic regression; fraud-mlp is not one (use fraud-logreg, or a learning attack: random, natural or jacobian)'
+		],
+		[
+			['--victim', 'fraud-logreg', '--strategy', 'equation', '--budget', '5'],
+			'lab: lab extract: equation solving needs 11 queries (d + 1) but the budget is 5'
+		],
+		[
+			['--victim', 'fraud-mlp', '--strategy', 'random', '--budget', '100', '--output', 'round:x'],
+			'lab: lab extract: --output must be probs, round:K (K decimals, 0 to 15) or label, got "round:x"'
+		],
+		[
+			['--victim', 'fraud-mlp', '--strategy', 'random'],
+			'lab: lab extract: --budget is required (queries the attacker may send)'
+		],
+		[
+			['--victim', 'svm', '--strategy', 'random', '--budget', '10'],
+			'lab: lab extract: --victim must be one of fraud-logreg, fraud-mlp, mnist-cnn, got "svm"'
+		]
+	])('%j is a usage error: exit 2, one line on stderr', (args, message) => {
+		const run = lab(...args);
+		expect(run.status).toBe(2);
+		expect(run.stderr.trim().split('\n')).toEqual([message]);
+		expect(run.stdout).toBe('');
+	});
+});
