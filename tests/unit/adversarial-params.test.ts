@@ -29,7 +29,7 @@ describe('adversarial lab URL parameters', () => {
 		expect(params.model).toBe(DEFAULTS.model);
 		expect(params.steps).toBe(DEFAULTS.steps);
 		expect(problems).toEqual([
-			'?model=gpt is not a model id; using mnist-cnn',
+			'?model=gpt is not one of mnist-softmax, mnist-cnn, mnist-cnn-adv; using mnist-cnn',
 			'?eps=0.9 is not a number from 0 to 0.5; using 0.1',
 			'?steps=2.5 is not a whole number from 1 to 100; using 10'
 		]);

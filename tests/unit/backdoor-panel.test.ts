@@ -33,8 +33,8 @@ describe('backdoor panel URL parameters', () => {
 		expect(params).toEqual(DEFAULTS);
 		expect(problems).toEqual([
 			'?bd-rate=0.9 is not a rate from 0 to 0.5; using 0.05',
-			'?bd-target=11 is not a digit 0 to 9; using 7',
-			'?bd-seed=-1 is not a whole number >= 0; using 1',
+			'?bd-target=11 is not a digit from 0 to 9; using 7',
+			'?bd-seed=-1 is not a whole number from 0 to 2147483647; using 1',
 			'?bd-train=3000 is not one of 1000, 2000, 4000, 8000; using 2000'
 		]);
 	});

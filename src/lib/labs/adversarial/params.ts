@@ -3,7 +3,8 @@
  * so any link reproduces what the learner saw (model, attack, eps, digit, seed). Read only in the
  * browser; unknown or out-of-range values fall back to defaults and are reported.
  */
-import { isModelId, type ModelId } from '$lib/ml/models';
+import { MODEL_IDS, type ModelId } from '$lib/ml/models';
+import { choice, flag, num, paramSchema, seed } from '$lib/labs/url-params';
 
 export const ATTACKS = ['fgsm', 'targeted', 'pgd'] as const;
 export type AttackKind = (typeof ATTACKS)[number];
@@ -46,89 +47,17 @@ export const DEFAULTS: AdversarialParams = {
 	gallery: 1
 };
 
-type Field<K extends keyof AdversarialParams> = {
-	parse: (raw: string) => AdversarialParams[K] | undefined;
-	show: (value: AdversarialParams[K]) => string;
-	expect: string;
-};
-
-const num = (lo: number, hi: number, integer = false) => ({
-	parse: (raw: string) => {
-		const v = Number(raw);
-		if (raw.trim() === '' || !Number.isFinite(v) || v < lo || v > hi) return undefined;
-		if (integer && !Number.isInteger(v)) return undefined;
-		return v;
-	},
-	show: (v: number) => String(+v.toFixed(4)),
-	expect: integer ? `a whole number from ${lo} to ${hi}` : `a number from ${lo} to ${hi}`
+export const URL_PARAMS = paramSchema<AdversarialParams>(DEFAULTS, {
+	model: choice(MODEL_IDS),
+	attack: choice(ATTACKS),
+	eps: num(0, EPS_MAX),
+	target: num(0, 9, { integer: true }),
+	steps: num(1, 100, { integer: true }),
+	stepSize: num(0.001, 0.1),
+	randomStart: flag(),
+	seed: seed(),
+	digit: num(0, 9999, { integer: true }),
+	gallery: num(1, 2 ** 31 - 1, { integer: true })
 });
 
-const FIELDS: { [K in keyof AdversarialParams]: Field<K> } = {
-	model: { parse: (r) => (isModelId(r) ? r : undefined), show: (v) => v, expect: 'a model id' },
-	attack: {
-		parse: (r) => ((ATTACKS as readonly string[]).includes(r) ? (r as AttackKind) : undefined),
-		show: (v) => v,
-		expect: ATTACKS.join(', ')
-	},
-	eps: num(0, EPS_MAX),
-	target: num(0, 9, true),
-	steps: num(1, 100, true),
-	stepSize: num(0.001, 0.1),
-	randomStart: {
-		parse: (r) =>
-			r === '1' || r === 'true' ? true : r === '0' || r === 'false' ? false : undefined,
-		show: (v) => (v ? '1' : '0'),
-		expect: '0 or 1'
-	},
-	seed: num(0, 2 ** 31 - 1, true),
-	digit: num(0, 9999, true),
-	gallery: num(1, 2 ** 31 - 1, true)
-};
-
-/** Reads the parameters from a query string; problems are returned, not thrown. */
-export function readParams(search: string): { params: AdversarialParams; problems: string[] } {
-	const query = new URLSearchParams(search);
-	const params = { ...DEFAULTS };
-	const problems: string[] = [];
-	for (const key of Object.keys(FIELDS) as (keyof AdversarialParams)[]) {
-		const raw = query.get(key);
-		if (raw === null) continue;
-		const value = FIELDS[key].parse(raw);
-		if (value === undefined)
-			problems.push(
-				`?${key}=${raw} is not ${FIELDS[key].expect}; using ${FIELDS[key].show(DEFAULTS[key] as never)}`
-			);
-		else (params as Record<string, unknown>)[key] = value;
-	}
-	return { params, problems };
-}
-
-/**
- * The parameters with every field valid: a value a form control left empty or out of range
- * (a cleared number box gives null) becomes the default, so nothing downstream sees it.
- */
-export function normalizeParams(params: AdversarialParams): AdversarialParams {
-	const out = { ...DEFAULTS };
-	for (const key of Object.keys(FIELDS) as (keyof AdversarialParams)[]) {
-		const value = params[key] as unknown;
-		if (value === null || value === undefined) continue;
-		const parsed = FIELDS[key].parse(
-			typeof value === 'boolean' ? (value ? '1' : '0') : String(value)
-		);
-		if (parsed !== undefined) (out as Record<string, unknown>)[key] = parsed;
-	}
-	return out;
-}
-
-/** Writes the parameters that differ from the defaults into a query string (other keys kept). */
-export function writeParams(raw: AdversarialParams, search: string): string {
-	const params = normalizeParams(raw);
-	const query = new URLSearchParams(search);
-	for (const key of Object.keys(FIELDS) as (keyof AdversarialParams)[]) {
-		const shown = FIELDS[key].show(params[key] as never);
-		if (shown === FIELDS[key].show(DEFAULTS[key] as never)) query.delete(key);
-		else query.set(key, shown);
-	}
-	const text = query.toString();
-	return text ? `?${text}` : '';
-}
+export const { read: readParams, normalize: normalizeParams, write: writeParams } = URL_PARAMS;

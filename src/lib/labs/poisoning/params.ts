@@ -11,6 +11,7 @@ import {
 	type PoisonModel
 } from '$lib/ml/poisoning/experiment';
 import type { FlipAttack } from '$lib/ml/poisoning/label-flips';
+import { choice, num, paramSchema, seed } from '$lib/labs/url-params';
 
 export const ATTACK_LABELS: Record<FlipAttack, string> = {
 	random: 'Random flips (any row)',
@@ -46,80 +47,12 @@ export const DEFAULTS: PoisoningParams = {
 	defence: 'none'
 };
 
-type Field<K extends keyof PoisoningParams> = {
-	parse: (raw: string) => PoisoningParams[K] | undefined;
-	show: (value: PoisoningParams[K]) => string;
-	expect: string;
-};
-
-function choice<T extends string>(values: readonly T[]) {
-	return {
-		parse: (raw: string) => ((values as readonly string[]).includes(raw) ? (raw as T) : undefined),
-		show: (v: T) => v,
-		expect: `one of ${values.join(', ')}`
-	};
-}
-
-const num = (lo: number, hi: number, integer = false) => ({
-	parse: (raw: string) => {
-		const v = Number(raw);
-		if (raw.trim() === '' || !Number.isFinite(v) || v < lo || v > hi) return undefined;
-		if (integer && !Number.isInteger(v)) return undefined;
-		return v;
-	},
-	show: (v: number) => String(+v.toFixed(4)),
-	expect: integer ? `a whole number from ${lo} to ${hi}` : `a number from ${lo} to ${hi}`
-});
-
-const FIELDS: { [K in keyof PoisoningParams]: Field<K> } = {
+export const URL_PARAMS = paramSchema<PoisoningParams>(DEFAULTS, {
 	attack: choice(FLIP_ATTACKS),
 	rate: num(0, RATE_MAX),
 	model: choice(POISON_MODELS),
-	seed: num(0, 2 ** 31 - 1, true),
+	seed: seed(),
 	defence: choice(POISON_DEFENCES)
-};
+});
 
-const KEYS = Object.keys(FIELDS) as (keyof PoisoningParams)[];
-
-/** Reads the parameters from a query string; problems are returned, not thrown. */
-export function readParams(search: string): { params: PoisoningParams; problems: string[] } {
-	const query = new URLSearchParams(search);
-	const params = { ...DEFAULTS };
-	const problems: string[] = [];
-	for (const key of KEYS) {
-		const raw = query.get(key);
-		if (raw === null) continue;
-		const value = FIELDS[key].parse(raw);
-		if (value === undefined)
-			problems.push(
-				`?${key}=${raw} is not ${FIELDS[key].expect}; using ${FIELDS[key].show(DEFAULTS[key] as never)}`
-			);
-		else (params as Record<string, unknown>)[key] = value;
-	}
-	return { params, problems };
-}
-
-/** Every field valid: a cleared or out-of-range control value becomes the default. */
-export function normalizeParams(params: PoisoningParams): PoisoningParams {
-	const out = { ...DEFAULTS };
-	for (const key of KEYS) {
-		const value = params[key] as unknown;
-		if (value === null || value === undefined) continue;
-		const parsed = FIELDS[key].parse(String(value));
-		if (parsed !== undefined) (out as Record<string, unknown>)[key] = parsed;
-	}
-	return out;
-}
-
-/** Writes the parameters that differ from the defaults into a query string (other keys kept). */
-export function writeParams(raw: PoisoningParams, search: string): string {
-	const params = normalizeParams(raw);
-	const query = new URLSearchParams(search);
-	for (const key of KEYS) {
-		const shown = FIELDS[key].show(params[key] as never);
-		if (shown === FIELDS[key].show(DEFAULTS[key] as never)) query.delete(key);
-		else query.set(key, shown);
-	}
-	const text = query.toString();
-	return text ? `?${text}` : '';
-}
+export const { read: readParams, normalize: normalizeParams, write: writeParams } = URL_PARAMS;
