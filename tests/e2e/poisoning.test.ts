@@ -29,6 +29,10 @@ test('moving the flip-rate slider retrains the poisoned model and its fraud reca
 		accuracyClean
 	);
 	await expect(page.getByTestId('imbalance-lesson')).toContainText('Accuracy barely moves');
+	// The pass-everything accuracy is the held-out set's legitimate share (about 97 %), not a constant.
+	await expect(page.getByTestId('pass-all-accuracy')).toHaveText(/^9[5-9]\.\d %$/);
+	await expect(page.getByTestId('sweep-notes')).toContainText('The boundary attack has no spread');
+	await expect(page.getByTestId('sweep-notes')).toContainText('calibration drift');
 	await expect(page).toHaveURL(/rate=0\.5/);
 });
 
@@ -54,6 +58,29 @@ test('a malformed CSV shows its error with line and column, and the old data sta
 	await expect(error).toHaveAttribute('role', 'alert');
 	await expect(page.getByTestId('data-name')).toContainText('20,000 generated transactions');
 	await expect(page.getByTestId('class-balance')).toContainText('fraud');
+	await expect(page.getByTestId('poisoned-recall')).toHaveText(recallBefore ?? '');
+
+	// A valid file with one feature column cannot be drawn on a plane: refused, data kept.
+	await page.getByLabel('Upload a CSV of transactions').setInputFiles({
+		name: 'one.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(
+			['x,Class', ...Array.from({ length: 40 }, (_, i) => `${i},${i % 4 === 0 ? 1 : 0}`)].join('\n')
+		)
+	});
+	await expect(error).toContainText(
+		'one.csv: the first line names 1 feature column besides the label; the lab needs at least 2'
+	);
+	// Too few rows for the kNN defence: a message about rows, not an internal error.
+	await page.getByLabel('Upload a CSV of transactions').setInputFiles({
+		name: 'tiny.csv',
+		mimeType: 'text/csv',
+		buffer: Buffer.from(
+			['a,b,Class', ...Array.from({ length: 12 }, (_, i) => `${i},${i * 2},${i % 2}`)].join('\n')
+		)
+	});
+	await expect(error).toContainText('leaves 10 training rows; the lab needs at least 11');
+	await expect(page.getByTestId('data-name')).toContainText('20,000 generated transactions');
 	await expect(page.getByTestId('poisoned-recall')).toHaveText(recallBefore ?? '');
 
 	// A good file replaces the data and the lab retrains on it.

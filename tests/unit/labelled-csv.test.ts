@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CsvError, MAX_ROWS, parseLabelledCsv } from '../../src/lib/data/labelled-csv';
+import { CsvError, MAX_COLUMNS, MAX_ROWS, parseLabelledCsv } from '../../src/lib/data/labelled-csv';
+import { newtonMaxRows } from '../../src/lib/ml/poisoning/batched-logreg';
+import { KNN_K, knnMaxRows, poisonDataFromRows } from '../../src/lib/ml/poisoning/experiment';
 
 const rows = (n: number, fraudEvery = 4) =>
 	Array.from(
@@ -75,5 +77,51 @@ describe('parseLabelledCsv', () => {
 		const huge = ['a,b,Class', ...Array.from({ length: MAX_ROWS + 1 }, () => '1,2,0')].join('\n');
 		expect(error(huge)).toMatch(/100,001 rows; .* at most 100,000/);
 		expect(error('a,"b,Class\n1,2,0')).toMatch(/^bad.csv/);
+	});
+
+	it('refuses a file with one feature column (the PCA plane needs two) and too many columns', () => {
+		const one = ['x,Class', ...Array.from({ length: 20 }, (_, i) => `${i},${i % 2}`)].join('\n');
+		expect(error(one)).toBe(
+			'bad.csv: the first line names 1 feature column besides the label; the lab needs at least 2 to draw the data on a plane'
+		);
+		const names = [...Array.from({ length: MAX_COLUMNS }, (_, j) => `f${j}`), 'Class'];
+		const wide = [names.join(','), ...rows(10).map(() => names.map(() => '0').join(','))];
+		expect(error(wide.join('\n'))).toBe(
+			`bad.csv has ${MAX_COLUMNS + 1} columns; the lab reads at most ${MAX_COLUMNS} (${MAX_COLUMNS - 1} features and the label): drop some feature columns`
+		);
+		// The widest file the parser takes is still one the Newton fit and kNN can handle in size.
+		expect(newtonMaxRows(MAX_COLUMNS - 1)).toBeGreaterThan(20_000);
+		expect(knnMaxRows(MAX_COLUMNS - 1)).toBeGreaterThan(10_000);
+	});
+});
+
+describe('poisonDataFromRows', () => {
+	const table = (n: number, d: number, fraudEvery = 2) => {
+		const features = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i));
+		const labels = Uint8Array.from({ length: n }, (_, i) => (i % fraudEvery === 0 ? 1 : 0));
+		const names = Array.from({ length: d }, (_, j) => `f${j}`);
+		return [names, features, labels] as const;
+	};
+
+	it('refuses an upload whose training split is too small for the kNN defence', () => {
+		// 12 rows, 6 per class: the 80/20 split keeps 5 + 5 = 10 for training, one short of k + 1.
+		expect(() => poisonDataFromRows('tiny.csv', ...table(12, 3))).toThrow(
+			`tiny.csv: the 80/20 split leaves 10 training rows; the lab needs at least ${KNN_K + 1} (the kNN defence compares each row with ${KNN_K} others). Add rows.`
+		);
+		// 14 rows (7 per class) leave 6 + 6 = 12 training rows: enough.
+		const ok = poisonDataFromRows('ok.csv', ...table(14, 3));
+		expect(ok.train.count).toBe(12);
+		expect(ok.test.count).toBe(2);
+	});
+
+	it('refuses more training rows than the Newton fit holds at that width, saying how many fit', () => {
+		const d = 50;
+		const max = newtonMaxRows(d);
+		const n = Math.ceil((max + 10) / 0.8);
+		expect(() => poisonDataFromRows('wide.csv', ...table(n, d))).toThrow(
+			new RegExp(
+				`^wide.csv: [\\d,]+ training rows of 50 features are too many .* at most ${max.toLocaleString('en')} training rows`
+			)
+		);
 	});
 });

@@ -9,7 +9,7 @@ function lab(...args: string[]) {
 	});
 }
 
-const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'auc'];
+const METRICS = ['accuracy', 'precision', 'recall', 'f1', 'auc', 'recallAt1Fpr'];
 
 describe('npm run lab -- poison', () => {
 	it('--json: per rate the mean and standard deviation of each metric; targeted flips cut recall', () => {
@@ -31,6 +31,19 @@ describe('npm run lab -- poison', () => {
 		expect(half.recall).toBeLessThan(0.6 * clean.recall);
 		expect(half.accuracy).toBeGreaterThan(clean.accuracy);
 		expect(half.recallStd).toBeGreaterThan(0);
+	}, 120_000);
+
+	it('text output for the boundary attack says its spread is 0 by construction', () => {
+		const run = lab('poison', '--attack', 'boundary', '--rates', '0,0.1', '--seeds', '2');
+		expect(run.status, run.stderr).toBe(0);
+		expect(run.stdout).toMatch(/recall@1%FPR/);
+		expect(run.stdout).toMatch(/Spread is 0: the boundary attack always flips the same rows/);
+		// Both seeds train the same model: every "±" in the 0.1 row reads 0.0.
+		const row = run.stdout.split('\n').find((l) => l.trim().startsWith('0.100'));
+		expect(row).toBeDefined();
+		expect(row?.match(/±\s*[\d.]+/g)?.map((s) => s.replace(/\s/g, ''))).toEqual(
+			Array(6).fill('±0.0')
+		);
 	}, 120_000);
 
 	it('bad options: one line, exit code 2', () => {

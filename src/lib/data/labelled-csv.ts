@@ -8,10 +8,17 @@ import Papa from 'papaparse';
 
 /** Column names taken as the label, case-insensitive; otherwise the last column is. */
 export const LABEL_NAMES = ['class', 'label', 'fraud', 'is_fraud', 'isfraud', 'target', 'y'];
-/** The lab trains in the browser; bigger files get a clear refusal instead of a frozen tab. */
+/**
+ * The lab trains in the browser; bigger files get a clear refusal instead of a frozen tab. Columns:
+ * the Newton fit holds (d+1)(d+2)/2 values per row, so 50 features is the most that still leaves
+ * room for 25,000 training rows (see NEWTON_MAX_VALUES in ml/poisoning/batched-logreg.ts, which
+ * also bounds the rows for a given width when the lab takes the file).
+ */
 export const MAX_BYTES = 30 * 1024 * 1024;
 export const MAX_ROWS = 100_000;
-export const MAX_COLUMNS = 200;
+export const MAX_COLUMNS = 51;
+/** Two, so the lab's 2-D projection (PCA) of the data exists. */
+export const MIN_FEATURES = 2;
 
 export class CsvError extends Error {
 	override name = 'CsvError';
@@ -52,7 +59,11 @@ export function parseLabelledCsv(text: string, name = 'the file'): LabelledCsv {
 	}
 	if (header.length > MAX_COLUMNS)
 		throw new CsvError(
-			`${name} has ${header.length} columns; the lab reads at most ${MAX_COLUMNS}`
+			`${name} has ${header.length} columns; the lab reads at most ${MAX_COLUMNS} (${MAX_COLUMNS - 1} features and the label): drop some feature columns`
+		);
+	if (header.length - 1 < MIN_FEATURES)
+		throw new CsvError(
+			`${name}: the first line names ${header.length - 1} feature column${header.length === 2 ? '' : 's'} besides the label; the lab needs at least ${MIN_FEATURES} to draw the data on a plane`
 		);
 	const names = header.map((h) => h.trim());
 	names.forEach((h, c) => {

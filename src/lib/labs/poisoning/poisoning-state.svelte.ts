@@ -94,9 +94,11 @@ export class PoisoningLab {
 		this.setData(fraudPoisonData());
 	}
 
+	/** Builds everything first, so a data set that fails (e.g. too few columns) changes nothing. */
 	setData(data: PoisonData) {
+		const plane = buildPlane(data);
 		this.data = data;
-		this.plane = buildPlane(data);
+		this.plane = plane;
 		this.result = null;
 	}
 
@@ -107,6 +109,7 @@ export class PoisoningLab {
 		try {
 			const csv: LabelledCsv = await parseCsvOffThread(file);
 			if (this.#destroyed) return;
+			// poisonDataFromRows and buildPlane both throw before anything is replaced.
 			this.setData(
 				poisonDataFromRows(
 					`${file.name} (${csv.rows.toLocaleString('en')} rows, label "${csv.labelName}")`,

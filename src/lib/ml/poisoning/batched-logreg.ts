@@ -67,6 +67,24 @@ export interface BatchedLogReg {
 	scores(features: Float32Array): Float32Array;
 }
 
+/**
+ * Newton keeps every row's outer product, n x (d+1)(d+2)/2 float32 values, on the backend at once
+ * (plus a copy in JS while building it). Above this many values it refuses with a clear message
+ * instead of exhausting a browser tab: 32 M values = 128 MB, e.g. 67,000 rows of 30 features or
+ * 25,000 rows of 50. Adam needs only the rows themselves.
+ */
+export const NEWTON_MAX_VALUES = 32 * 1024 * 1024;
+
+/** Values Newton's outer-product matrix holds for `rows` rows of `dims` features. */
+export function newtonValues(rows: number, dims: number): number {
+	return (rows * (dims + 1) * (dims + 2)) / 2;
+}
+
+/** The most rows Newton fits with `dims` features inside NEWTON_MAX_VALUES. */
+export function newtonMaxRows(dims: number): number {
+	return Math.floor(NEWTON_MAX_VALUES / newtonValues(1, dims));
+}
+
 /** tf.variable keeps its own reference to the data, so the starting tensor can go at once. */
 function zerosVariable(shape: [number, number]): tf.Variable {
 	const zeros = tf.zeros(shape);
@@ -218,6 +236,11 @@ async function newton(
 	const ridge = Math.max(l2, 1e-6);
 	const k = dims + 1;
 	const tri = (k * (k + 1)) / 2;
+	if (newtonValues(n, dims) > NEWTON_MAX_VALUES) {
+		throw new Error(
+			`trainLogRegBatch: Newton would hold ${n.toLocaleString('en')} rows x ${tri} outer-product values (${Math.round((n * tri * 4) / 2 ** 20)} MB), over its ${(NEWTON_MAX_VALUES * 4) / 2 ** 20} MB limit; with ${dims} features use at most ${newtonMaxRows(dims).toLocaleString('en')} rows, or optimizer 'adam'`
+		);
+	}
 	// Rows with a trailing 1 for the bias, and each row's outer product (upper triangle).
 	const xa = new Float32Array(n * k);
 	const outer = new Float32Array(n * tri);
