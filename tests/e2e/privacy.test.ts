@@ -34,6 +34,8 @@ test('a training run adds a point to the trade-off chart beside the baseline', a
 	const eps = (await page.getByTestId('epsilon').textContent()) ?? '';
 	await expect(table.getByRole('row', { name: /sigma 2/ })).toContainText(eps);
 	await expect(page.getByTestId('leak-verdict')).toContainText('epsilon');
+	// e^eps - 1 is labelled for what it is: pure eps-DP only, not these runs' bound
+	await expect(page.getByText(/holds only for pure epsilon-DP \(delta = 0\)/)).toBeVisible();
 	await expect(page.getByRole('alert')).toHaveCount(0);
 });
 

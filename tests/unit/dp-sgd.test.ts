@@ -222,20 +222,65 @@ describe('DP-SGD training', () => {
 		expect(a[0]).not.toEqual(c[0]);
 	});
 
-	it('stops at once when aborted, and refuses noise without a clip norm', async () => {
+	it('stops at once when aborted, before or part-way through a run, leaving no tensors behind', async () => {
 		const mlp = createMlp(sizes, 1);
-		const controller = new AbortController();
-		controller.abort();
+		const opts = { batchSize: 20, epochs: 3, learningRate: 0.2, seed: 3, momentum: 0.5 };
+		const trainers = {
+			'DP-SGD': (o: typeof opts & { signal?: AbortSignal; onProgress?: (d: number) => void }) =>
+				trainDpSgd(mlp, rows, labels, { ...o, sigma: 1, clip: 1 }),
+			SGD: (o: typeof opts & { signal?: AbortSignal; onProgress?: (d: number) => void }) =>
+				trainSgd(mlp, rows, labels, o)
+		};
+		for (const [name, train] of Object.entries(trainers)) {
+			await expectNoLeaks(async () => {
+				const before = new AbortController();
+				before.abort();
+				await expect(train({ ...opts, signal: before.signal }), name).rejects.toThrow(/cancelled/);
+				// cancelled in the second epoch, with a running loss sum on the backend
+				const midway = new AbortController();
+				let stepsDone = 0;
+				const onProgress = (done: number) => {
+					stepsDone = done;
+					if (done === 8) midway.abort();
+				};
+				await expect(train({ ...opts, signal: midway.signal, onProgress }), name).rejects.toThrow(
+					/cancelled/
+				);
+				expect(stepsDone, name).toBe(8);
+			});
+		}
+		disposeMlp(mlp);
+	});
+
+	it('refuses noise without a clip norm, and a batch larger than the set, naming them', async () => {
+		const mlp = createMlp(sizes, 1);
 		const opts = { sigma: 1, clip: 1, batchSize: 20, epochs: 2, learningRate: 0.2, seed: 3 };
-		await expect(
-			trainDpSgd(mlp, rows, labels, { ...opts, signal: controller.signal })
-		).rejects.toThrow(/cancelled/);
 		await expect(trainDpSgd(mlp, rows, labels, { ...opts, clip: Infinity })).rejects.toThrow(
 			/noise needs a finite clip norm/
 		);
 		await expect(trainDpSgd(mlp, rows, labels, { ...opts, batchSize: 500 })).rejects.toThrow(
 			/batch size must be a whole number from 1 to 120, got 500/
 		);
+		disposeMlp(mlp);
+	});
+
+	it('pads Poisson lots to a multiple of 16 but computes shuffled batches exactly, and counts both', async () => {
+		const mlp = createMlp(sizes, 1);
+		const opts = { sigma: 1, clip: 1, batchSize: 20, epochs: 2, learningRate: 0.2, seed: 3 };
+		const poisson = await trainDpSgd(mlp, rows, labels, opts);
+		const shuffle = await trainDpSgd(mlp, rows, labels, { ...opts, sampling: 'shuffle' });
+		const plain = await trainSgd(mlp, rows, labels, opts);
+		expect(poisson.steps).toBe(12);
+		expect(poisson.rowsComputed % 16).toBe(0);
+		expect(poisson.rowsComputed).toBeGreaterThan(poisson.examplesSeen);
+		expect(shuffle.rowsComputed).toBe(240);
+		expect(shuffle.examplesSeen).toBe(240);
+		expect(plain).toMatchObject({ rowsComputed: 240, examplesSeen: 240, steps: 12 });
+		for (const r of [poisson, shuffle, plain]) {
+			expect(r.epochMs).toHaveLength(2);
+			expect(r.yieldedMs).toBeGreaterThanOrEqual(0);
+			r.epochMs.forEach((t) => expect(t).toBeGreaterThan(0));
+		}
 		disposeMlp(mlp);
 	});
 

@@ -42,10 +42,39 @@ describe('npm run lab -- dp-train', () => {
 		);
 		expect(r.accuracy).toBeGreaterThan(0.6);
 		expect(r.accuracy).toBeLessThanOrEqual(1);
-		expect(r.miaAuc).toBeGreaterThan(0.3);
-		expect(r.miaAuc).toBeLessThan(0.7);
+		// no-leak standard error of the AUC, 500 against 500: sqrt(1001 / (12 * 500 * 500)) = 0.018
+		expect(Math.abs(r.miaAuc - 0.5)).toBeLessThan(4 * Math.sqrt(1001 / (12 * 500 * 500)));
+		expect(r.accountingNote).toBeNull();
+		// e^eps - 1 holds only for pure eps-DP: named so, and never the run's bound
+		expect(r).not.toHaveProperty('yeomBound');
+		expect(r.pureDpAdvantageBound).toBe(1);
+		expect(r.advantageBound).toBeLessThan(1);
 		expect(r.miaAdvantage).toBeGreaterThanOrEqual(0);
 		expect(r.losses).toHaveLength(4);
+	});
+
+	it('sigma 0 is not private (epsilon null, private false); shuffled lots carry an accounting note', () => {
+		const zero = lab('dp-train', '--sigma', '0', '--epochs', '1', '--json');
+		expect(zero.status, zero.stderr).toBe(0);
+		expect(JSON.parse(zero.stdout)).toMatchObject({
+			sigma: 0,
+			private: false,
+			epsilon: null,
+			accountingNote: null
+		});
+		const shuffled = lab('dp-train', '--sampling', 'shuffle', '--epochs', '1', '--json');
+		expect(JSON.parse(shuffled.stdout)).toMatchObject({ private: true, sampling: 'shuffle' });
+		expect(JSON.parse(shuffled.stdout).accountingNote).toMatch(
+			/accounted as if lots were Poisson-sampled.*approximation/
+		);
+		const text = lab('dp-train', '--sampling', 'shuffle', '--epochs', '1');
+		expect(
+			text.stdout.split('\n').filter((l) => l.includes('note: epsilon is accounted'))
+		).toHaveLength(1);
+		expect(lab('dp-train', '--epochs', '1').stdout).not.toContain('note:');
+		const help = lab('dp-train', '--help');
+		expect(help.stdout).toContain('"epsilon": null and "private": false');
+		expect(help.stdout).toContain('"accountingNote"');
 	});
 
 	it('the same seed gives the same run; --no-privacy has no finite epsilon', () => {

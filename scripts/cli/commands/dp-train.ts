@@ -39,12 +39,12 @@ export const dpTrain = defineCommand<DpTrainResult>({
 			kind: 'number',
 			min: 0,
 			max: 100,
-			help: `noise multiplier (default ${RUN_DEFAULTS.sigma})`
+			help: `noise multiplier (default ${RUN_DEFAULTS.sigma}); 0 clips but adds no noise, so epsilon is infinite: --json then gives "epsilon": null and "private": false`
 		},
 		{
 			name: 'no-privacy',
 			kind: 'flag',
-			help: 'train the non-private baseline instead: plain SGD, no clipping, no noise'
+			help: 'train the non-private baseline instead: plain SGD, no clipping, no noise (--json: "epsilon": null, "private": false; "private" is true only when epsilon is finite)'
 		},
 		{
 			name: 'clip',
@@ -88,7 +88,7 @@ export const dpTrain = defineCommand<DpTrainResult>({
 			kind: 'choice',
 			choices: ['poisson', 'shuffle'],
 			default: RUN_DEFAULTS.sampling,
-			help: 'Poisson lots (what the accountant assumes) or shuffled fixed batches'
+			help: 'Poisson lots (what the accountant assumes) or shuffled fixed batches (epsilon is then an approximation; --json adds "accountingNote")'
 		},
 		{
 			name: 'seed',
@@ -149,13 +149,15 @@ export const dpTrain = defineCommand<DpTrainResult>({
 		const eps = Number.isFinite(r.epsilon)
 			? `epsilon ${r.epsilon.toFixed(3)} at delta ${r.delta} (Renyi order ${r.order})`
 			: 'epsilon infinite (no privacy guarantee)';
-		const how = r.private
-			? `DP-SGD, sigma ${r.sigma}, clip ${r.clip}, ${r.sampling} lots of ${r.batchSize}`
-			: `non-private SGD, batches of ${r.batchSize}`;
+		const how =
+			r.sigma !== null
+				? `DP-SGD, sigma ${r.sigma}, clip ${r.clip}, ${r.sampling} lots of ${r.batchSize}`
+				: `non-private SGD, batches of ${r.batchSize}`;
 		return [
 			`${r.dataset}: ${r.members} training examples, ${how}, ${r.epochs} epochs (${r.steps} steps), seed ${r.seed}`,
 			`  held-out accuracy ${pct(r.accuracy)} (training ${pct(r.trainAccuracy)})`,
 			`  ${eps}`,
+			...(r.accountingNote ? [`  note: ${r.accountingNote}`] : []),
 			`  membership inference (loss threshold): AUC ${r.miaAuc.toFixed(3)}, advantage ${r.miaAdvantage.toFixed(3)} (chance: ${r.miaChance.toFixed(3)}); DP allows at most ${r.advantageBound.toFixed(3)}`,
 			`  ${r.backend}, ${(r.ms / 1000).toFixed(2)} s (${r.epochMs.toFixed(1)} ms per epoch)`
 		].join('\n');

@@ -94,7 +94,8 @@ export function tradeoffConfig(runs: RunSummary[], baseline: RunSummary | null, 
 
 /**
  * Membership-inference AUC and advantage against eps, with the ceiling DP puts on the advantage:
- * the (eps, delta) bound, and Yeom et al.'s e^eps - 1 for pure eps-DP, dashed.
+ * the (eps, delta) bound, which is the runs' bound, and Yeom et al.'s e^eps - 1, dashed, which
+ * holds only for pure eps-DP (delta = 0) and is drawn for comparison, not as the runs' bound.
  */
 export function leakageConfig(
 	runs: RunSummary[],
@@ -143,7 +144,7 @@ export function leakageConfig(
 					pointRadius: 0
 				},
 				{
-					label: 'e^eps - 1 (Yeom et al., pure eps-DP)',
+					label: 'e^eps - 1 (Yeom et al.; pure eps-DP only, delta = 0)',
 					data: grid.map((x) => ({ x, y: yeomAdvantageBound(x) })),
 					borderColor: COLOURS.bound,
 					backgroundColor: COLOURS.bound,

@@ -126,7 +126,7 @@ export class PrivacyLab {
 		return this.#guard('bench', async (signal) => {
 			const p = this.#snapshot();
 			const data = await this.#dataFor(p.dataset, p.seed);
-			this.status = `timing ${epochs} epochs of DP-SGD and of plain SGD`;
+			this.status = `timing 3 rounds of ${epochs} epochs of DP-SGD and of plain SGD`;
 			out = await measureEpochTimes(
 				data,
 				{

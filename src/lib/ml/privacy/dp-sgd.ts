@@ -168,9 +168,18 @@ export interface DpSgdOptions extends SgdOptions {
 export interface TrainReport {
 	/** mean training loss per epoch */
 	losses: number[];
-	/** wall time of each epoch's training steps (callbacks excluded) */
+	/**
+	 * wall time of each epoch's training steps, the epoch-end read-back included; callbacks and the
+	 * time handed back to the event loop (yields) excluded, so that a slower trainer is not charged
+	 * for waiting on more animation frames
+	 */
 	epochMs: number[];
+	/** total time spent in those yields */
+	yieldedMs: number;
 	steps: number;
+	/** rows the steps computed on, padding included, and the examples those rows held */
+	rowsComputed: number;
+	examplesSeen: number;
 }
 
 /** Steps per epoch: ceil(n / batch) under both samplings, so an epoch is one pass on average. */
@@ -272,6 +281,77 @@ function poissonBatch(n: number, q: number, rng: Rng): number[] {
 // tensor shapes (and so of compiled WebGL programs) small. Padding rows carry a zero mask.
 const PAD = 16;
 
+/** One step on the examples at `indices`: returns the sum of their losses (the loop disposes it)
+ * and how many rows it computed on. `stepSeed` is drawn from the run's generator for every step. */
+type Step = (indices: ArrayLike<number>, stepSeed: number) => { lossSum: tf.Scalar; rows: number };
+
+/**
+ * The epoch and batch loop both trainers share, so that with the same seed and sampling they see
+ * the same batches: per epoch a permutation (shuffle) or Poisson lots, then per step the batch's
+ * indices and one seed drawn from the generator, in that order. Keeps the loss sum on the backend
+ * until the epoch ends (one read-back per epoch), yields about every 30 ms, reports progress,
+ * honours the signal, and disposes the running loss however it ends.
+ */
+async function sgdLoop(
+	n: number,
+	opts: SgdOptions,
+	sampling: Sampling,
+	step: Step
+): Promise<TrainReport> {
+	const q = opts.batchSize / n;
+	const perEpoch = stepsPerEpoch(n, opts.batchSize);
+	const total = perEpoch * opts.epochs;
+	const rng = createRng(opts.seed);
+	const pause = yielder();
+	const report: TrainReport = {
+		losses: [],
+		epochMs: [],
+		yieldedMs: 0,
+		steps: 0,
+		rowsComputed: 0,
+		examplesSeen: 0
+	};
+	let lossTotal: tf.Scalar | null = null;
+	try {
+		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+			const t0 = performance.now();
+			let paused = 0;
+			let seen = 0;
+			lossTotal = tf.scalar(0);
+			const order = sampling === 'shuffle' ? permutation(n, rng) : null;
+			for (let s = 0; s < perEpoch; s++) {
+				throwIfAborted(opts.signal);
+				const indices = order
+					? order.subarray(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize))
+					: poissonBatch(n, q, rng);
+				const { lossSum, rows } = step(indices, Math.floor(rng() * 2 ** 31));
+				const next: tf.Scalar = tf.add(lossTotal, lossSum);
+				tf.dispose([lossTotal, lossSum]);
+				lossTotal = next;
+				seen += indices.length;
+				report.rowsComputed += rows;
+				report.steps++;
+				opts.onProgress?.(report.steps, total);
+				const p0 = performance.now();
+				await pause();
+				paused += performance.now() - p0;
+			}
+			const sum = (await lossTotal.data())[0];
+			lossTotal.dispose();
+			lossTotal = null;
+			report.epochMs.push(performance.now() - t0 - paused);
+			report.yieldedMs += paused;
+			report.examplesSeen += seen;
+			report.losses.push(seen ? sum / seen : NaN);
+			await opts.onEpoch?.(epoch, report.losses[report.losses.length - 1]);
+		}
+	} finally {
+		// a cancel (or any error) part-way through an epoch leaves the running sum behind otherwise
+		lossTotal?.dispose();
+	}
+	return report;
+}
+
 /**
  * Abadi et al. 2016, "Deep Learning with Differential Privacy", Algorithm 1 (DP-SGD): for each
  * step, sample a lot (Poisson with q = L / n, or a shuffled batch), compute per-example
@@ -294,79 +374,49 @@ export async function trainDpSgd(
 		throw new RangeError('DP-SGD: noise needs a finite clip norm C (its std is sigma * C)');
 	const sampling = opts.sampling ?? 'poisson';
 	const d = mlp.sizes[0];
-	const n = labels.length;
-	const q = opts.batchSize / n;
-	const perEpoch = stepsPerEpoch(n, opts.batchSize);
-	const total = perEpoch * opts.epochs;
-	const rng = createRng(opts.seed);
-	const variables = mlpVariables(mlp);
-	const optimizer = new SgdStep(variables, opts.learningRate, opts.momentum ?? 0);
-	const pause = yielder();
-	const losses: number[] = [];
-	const epochMs: number[] = [];
-	let done = 0;
+	const optimizer = new SgdStep(mlpVariables(mlp), opts.learningRate, opts.momentum ?? 0);
 	try {
-		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-			const t0 = performance.now();
-			let lossTotal: tf.Scalar = tf.scalar(0);
-			let seen = 0;
-			const order = sampling === 'shuffle' ? permutation(n, rng) : null;
-			for (let s = 0; s < perEpoch; s++) {
-				throwIfAborted(opts.signal);
-				const indices = order
-					? order.subarray(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize))
-					: poissonBatch(n, q, rng);
-				const m = indices.length;
-				const padded = Math.max(PAD, Math.ceil(m / PAD) * PAD);
-				const bx = new Float32Array(padded * d);
-				const by = new Int32Array(padded);
-				const bm = new Float32Array(padded);
-				gather(rows, labels, d, indices, bx, by, bm);
-				// The denominator is public: the expected lot size, not the (private) actual count.
-				const denominator = sampling === 'poisson' ? opts.batchSize : Math.max(1, m);
-				const noiseSeed = Math.floor(rng() * 2 ** 31);
-				const next = tf.tidy(() => {
-					const x = tf.tensor2d(bx, [padded, d]);
-					const y = tf.tensor1d(by, 'int32');
-					const mask = tf.tensor1d(bm);
-					const { grads, lossSum } = clippedGradientSum(mlp, x, y, opts.clip, mask);
-					optimizer.apply(
-						grads.map((g, k) => {
-							const noisy =
-								opts.sigma > 0
-									? tf.add(
-											g,
-											tf.randomNormal(g.shape, 0, opts.sigma * opts.clip, 'float32', noiseSeed + k)
-										)
-									: g;
-							return tf.div(noisy, denominator);
-						})
-					);
-					return tf.add(lossTotal, lossSum) as tf.Scalar;
-				});
-				lossTotal.dispose();
-				lossTotal = next;
-				seen += m;
-				done++;
-				opts.onProgress?.(done, total);
-				await pause();
-			}
-			const sum = (await lossTotal.data())[0];
-			lossTotal.dispose();
-			epochMs.push(performance.now() - t0);
-			losses.push(seen ? sum / seen : NaN);
-			await opts.onEpoch?.(epoch, losses[losses.length - 1]);
-		}
+		return await sgdLoop(labels.length, opts, sampling, (indices, noiseSeed) => {
+			const m = indices.length;
+			// Poisson lots vary in size, so they are padded (see PAD); shuffled batches need not be.
+			const padded = sampling === 'poisson' ? Math.max(PAD, Math.ceil(m / PAD) * PAD) : m;
+			const bx = new Float32Array(padded * d);
+			const by = new Int32Array(padded);
+			const bm = new Float32Array(padded);
+			gather(rows, labels, d, indices, bx, by, bm);
+			// The denominator is public: the expected lot size, not the (private) actual count.
+			const denominator = sampling === 'poisson' ? opts.batchSize : Math.max(1, m);
+			const lossSum = tf.tidy(() => {
+				const x = tf.tensor2d(bx, [padded, d]);
+				const y = tf.tensor1d(by, 'int32');
+				const mask = tf.tensor1d(bm);
+				const { grads, lossSum } = clippedGradientSum(mlp, x, y, opts.clip, mask);
+				optimizer.apply(
+					grads.map((g, k) => {
+						const noisy =
+							opts.sigma > 0
+								? tf.add(
+										g,
+										tf.randomNormal(g.shape, 0, opts.sigma * opts.clip, 'float32', noiseSeed + k)
+									)
+								: g;
+						return tf.div(noisy, denominator);
+					})
+				);
+				return lossSum;
+			});
+			return { lossSum, rows: padded };
+		});
 	} finally {
 		optimizer.dispose();
 	}
-	return { losses, epochMs, steps: done };
 }
 
 /**
  * Plain minibatch SGD (or momentum) through tfjs's own autodiff on the mean batch loss, with the
- * same shuffled batches as trainDpSgd's 'shuffle' sampling: the non-private baseline, and the
- * reference that DP-SGD with sigma = 0 and no clipping must reproduce.
+ * same shuffled batches as trainDpSgd's 'shuffle' sampling (the shared loop draws the same
+ * numbers): the non-private baseline, and the reference that DP-SGD with sigma = 0 and no
+ * clipping must reproduce.
  */
 export async function trainSgd(
 	mlp: Mlp,
@@ -376,54 +426,27 @@ export async function trainSgd(
 ): Promise<TrainReport> {
 	checkCommon(mlp, rows, labels, opts);
 	const d = mlp.sizes[0];
-	const n = labels.length;
-	const perEpoch = stepsPerEpoch(n, opts.batchSize);
-	const total = perEpoch * opts.epochs;
-	const rng = createRng(opts.seed);
 	const variables = mlpVariables(mlp);
 	const optimizer = new SgdStep(variables, opts.learningRate, opts.momentum ?? 0);
-	const pause = yielder();
-	const losses: number[] = [];
-	const epochMs: number[] = [];
-	let done = 0;
 	try {
-		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-			const t0 = performance.now();
-			let lossTotal: tf.Scalar = tf.scalar(0);
-			const order = permutation(n, rng);
-			for (let s = 0; s < perEpoch; s++) {
-				throwIfAborted(opts.signal);
-				const indices = order.subarray(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize));
-				const m = indices.length;
-				const bx = new Float32Array(m * d);
-				const by = new Int32Array(m);
-				gather(rows, labels, d, indices, bx, by, new Float32Array(m));
-				// the seed is drawn as in trainDpSgd, so both see the same batches
-				rng();
-				const next = tf.tidy(() => {
-					const x = tf.tensor2d(bx, [m, d]);
-					const y = tf.tensor1d(by, 'int32');
-					const { value: loss, grads } = tf.variableGrads(
-						() => mlpLoss(mlpLogits(mlp, x), y),
-						variables
-					);
-					optimizer.apply(variables.map((v) => grads[v.name]));
-					return tf.add(lossTotal, tf.mul(loss, m)) as tf.Scalar;
-				});
-				lossTotal.dispose();
-				lossTotal = next;
-				done++;
-				opts.onProgress?.(done, total);
-				await pause();
-			}
-			const sum = (await lossTotal.data())[0];
-			lossTotal.dispose();
-			epochMs.push(performance.now() - t0);
-			losses.push(sum / n);
-			await opts.onEpoch?.(epoch, losses[losses.length - 1]);
-		}
+		return await sgdLoop(labels.length, opts, 'shuffle', (indices) => {
+			const m = indices.length;
+			const bx = new Float32Array(m * d);
+			const by = new Int32Array(m);
+			gather(rows, labels, d, indices, bx, by, new Float32Array(m));
+			const lossSum = tf.tidy(() => {
+				const x = tf.tensor2d(bx, [m, d]);
+				const y = tf.tensor1d(by, 'int32');
+				const { value: loss, grads } = tf.variableGrads(
+					() => mlpLoss(mlpLogits(mlp, x), y),
+					variables
+				);
+				optimizer.apply(variables.map((v) => grads[v.name]));
+				return tf.mul(loss, m) as tf.Scalar;
+			});
+			return { lossSum, rows: m };
+		});
 	} finally {
 		optimizer.dispose();
 	}
-	return { losses, epochMs, steps: done };
 }

@@ -21,6 +21,10 @@ import {
 } from './membership';
 import { epsilonFor } from './rdp';
 
+/** What `accountingNote` says when lots are shuffled rather than Poisson-sampled. */
+export const SHUFFLE_ACCOUNTING_NOTE =
+	'epsilon is accounted as if lots were Poisson-sampled (q = batch / n); these lots were shuffled fixed batches, so it is the customary approximation, not a proven bound';
+
 export const PRIVACY_DATASETS = ['fraud', 'mnist'] as const;
 export type PrivacyDataset = (typeof PRIVACY_DATASETS)[number];
 
@@ -127,6 +131,8 @@ export interface EpochPoint {
 
 export interface RunResult {
 	dataset: PrivacyDataset;
+	/** true when the run has a finite (epsilon, delta) guarantee: false for the non-private
+	 * baseline and for sigma = 0, whose epsilon is infinite */
 	private: boolean;
 	sigma: number | null;
 	clip: number;
@@ -141,6 +147,8 @@ export interface RunResult {
 	steps: number;
 	/** Infinity when sigma is 0 or the run is the baseline */
 	epsilon: number;
+	/** set when the epsilon is only an approximation (shuffled lots); null otherwise */
+	accountingNote: string | null;
 	order: number;
 	/** held-out accuracy */
 	accuracy: number;
@@ -151,10 +159,14 @@ export interface RunResult {
 	miaChance: number;
 	/** what (eps, delta)-DP allows the advantage to be at most (1 when eps is infinite) */
 	advantageBound: number;
-	/** Yeom et al.'s e^eps - 1 for pure eps-DP (capped at 1) */
-	yeomBound: number;
+	/**
+	 * Yeom et al.'s e^eps - 1 (capped at 1), evaluated at this run's epsilon. It holds only for pure
+	 * eps-DP (delta = 0), which DP-SGD never gives, so it is NOT this run's bound (that is
+	 * `advantageBound`); kept for comparison with the paper.
+	 */
+	pureDpAdvantageBound: number;
 	history: EpochPoint[];
-	/** mean wall time of an epoch's training steps */
+	/** mean compute time of an epoch's training steps (callbacks and yields excluded) */
 	epochMs: number;
 }
 
@@ -225,7 +237,7 @@ export async function runPrivacyExperiment(
 			: 0;
 		return {
 			dataset: data.dataset,
-			private: cfg.sigma !== null,
+			private: Number.isFinite(privacy.epsilon),
 			sigma: cfg.sigma,
 			clip: cfg.clip,
 			batchSize: cfg.batchSize,
@@ -237,6 +249,10 @@ export async function runPrivacyExperiment(
 			q: privacy.q,
 			steps: privacy.steps,
 			epsilon: privacy.epsilon,
+			accountingNote:
+				Number.isFinite(privacy.epsilon) && cfg.sampling === 'shuffle'
+					? SHUFFLE_ACCOUNTING_NOTE
+					: null,
 			order: privacy.order,
 			accuracy,
 			trainAccuracy,
@@ -244,7 +260,7 @@ export async function runPrivacyExperiment(
 			miaAdvantage: mia.advantage,
 			miaChance: chanceAdvantage(mia.members, mia.nonMembers),
 			advantageBound: advantageBound(privacy.epsilon, cfg.delta),
-			yeomBound: yeomAdvantageBound(privacy.epsilon),
+			pureDpAdvantageBound: yeomAdvantageBound(privacy.epsilon),
 			history,
 			epochMs
 		};
@@ -254,49 +270,79 @@ export async function runPrivacyExperiment(
 }
 
 export interface EpochTimes {
-	/** mean wall time of one DP-SGD epoch (Poisson lots, per-example clipping, noise) */
+	/** mean compute time of one DP-SGD epoch as the lab trains it: Poisson lots padded to a
+	 * multiple of 16 rows, per-example clipping, noise */
 	dpEpochMs: number;
-	/** mean wall time of one plain SGD epoch: same model, data and batch size */
+	/** mean compute time of one DP-SGD epoch on the same shuffled exact batches as plain SGD: the
+	 * cost of clipping and noise alone, without sampling and padding */
+	dpExactEpochMs: number;
+	/** mean compute time of one plain SGD epoch: same model, data and batch size */
 	plainEpochMs: number;
+	/** rows per step the Poisson DP-SGD computed on (padding included), and plain SGD */
+	dpRowsPerStep: number;
+	plainRowsPerStep: number;
+	/** epochs timed per trainer per round, and the rounds */
 	epochs: number;
+	rounds: number;
 }
 
 /**
- * Times DP-SGD against plain SGD on the same fresh model, data and batch size: one warm-up epoch
- * of each (kernels compile, buffers grow), then `epochs` timed epochs of each, interleaved so
- * that background load hits both alike.
+ * Times DP-SGD against plain SGD on the same data and batch size. Each trainer first trains one
+ * warm-up epoch (kernels compile, buffers grow); then `rounds` rounds each train a fresh model for
+ * `epochs` epochs with every trainer, the order rotated each round so background load and drift
+ * hit all alike. Times are the trainers' epochMs: compute only, yields to the event loop excluded
+ * (a yield in the browser waits for an animation frame, which would charge the slower trainer
+ * for more frames). Means over all timed epochs.
  */
 export async function measureEpochTimes(
 	data: PrivacyData,
 	cfg: Pick<RunConfig, 'sigma' | 'clip' | 'batchSize' | 'learningRate' | 'seed'>,
 	epochs: number,
-	signal?: AbortSignal
+	signal?: AbortSignal,
+	rounds = 3
 ): Promise<EpochTimes> {
+	if (!(Number.isInteger(epochs) && epochs >= 1 && Number.isInteger(rounds) && rounds >= 1))
+		throw new RangeError(`measureEpochTimes: epochs and rounds must be whole numbers >= 1`);
 	const info = DATASET_INFO[data.dataset];
 	const { rows, labels } = data.members;
-	const dp: number[] = [];
-	const plain: number[] = [];
-	const common = { batchSize: cfg.batchSize, epochs: 1, learningRate: cfg.learningRate, signal };
-	for (let e = 0; e <= epochs; e++) {
-		const a = createMlp(info.sizes, cfg.seed);
-		const b = createMlp(info.sizes, cfg.seed);
+	const noise = { sigma: cfg.sigma ?? 1, clip: cfg.clip };
+	type Trainer = 'dp' | 'dpExact' | 'plain';
+	const trainers: Trainer[] = ['dp', 'dpExact', 'plain'];
+	const times: Record<Trainer, number[]> = { dp: [], dpExact: [], plain: [] };
+	const rowsPerStep: Record<Trainer, number[]> = { dp: [], dpExact: [], plain: [] };
+	const once = async (t: Trainer, e: number, seed: number) => {
+		const mlp = createMlp(info.sizes, cfg.seed);
 		try {
-			const r1 = await trainDpSgd(a, rows, labels, {
-				...common,
-				seed: cfg.seed + e,
-				sigma: cfg.sigma ?? 1,
-				clip: cfg.clip
-			});
-			const r2 = await trainSgd(b, rows, labels, { ...common, seed: cfg.seed + e });
-			if (e > 0) {
-				dp.push(r1.epochMs[0]);
-				plain.push(r2.epochMs[0]);
-			}
+			const common = { batchSize: cfg.batchSize, epochs: e, learningRate: cfg.learningRate };
+			const o = { ...common, seed, signal };
+			return t === 'plain'
+				? await trainSgd(mlp, rows, labels, o)
+				: await trainDpSgd(mlp, rows, labels, {
+						...o,
+						...noise,
+						sampling: t === 'dp' ? 'poisson' : 'shuffle'
+					});
 		} finally {
-			disposeMlp(a);
-			disposeMlp(b);
+			disposeMlp(mlp);
+		}
+	};
+	for (const t of trainers) await once(t, 1, cfg.seed);
+	for (let r = 0; r < rounds; r++) {
+		for (let k = 0; k < trainers.length; k++) {
+			const t = trainers[(k + r) % trainers.length];
+			const report = await once(t, epochs, cfg.seed + 1 + r);
+			times[t].push(...report.epochMs);
+			rowsPerStep[t].push(report.rowsComputed / report.steps);
 		}
 	}
 	const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-	return { dpEpochMs: mean(dp), plainEpochMs: mean(plain), epochs };
+	return {
+		dpEpochMs: mean(times.dp),
+		dpExactEpochMs: mean(times.dpExact),
+		plainEpochMs: mean(times.plain),
+		dpRowsPerStep: mean(rowsPerStep.dp),
+		plainRowsPerStep: mean(rowsPerStep.plain),
+		epochs,
+		rounds
+	};
 }
