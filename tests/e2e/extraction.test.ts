@@ -17,7 +17,13 @@ test('stealing the fraud MLP moves the query counter, draws the fidelity curve a
 	const row = page.getByTestId('fidelity-table').getByRole('row', { name: /natural data/ });
 	await expect(row).toContainText('600');
 	const agreement = Number(/(\d+\.\d) %/.exec((await row.textContent()) ?? '')?.[1]);
-	expect(agreement).toBeGreaterThan(90);
+	// Fraud is rare: the copy must beat one that always answers "legitimate", not just look high.
+	const majority = Number(
+		/(\d+\.\d) %/.exec((await page.getByTestId('majority').textContent()) ?? '')?.[1]
+	);
+	expect(majority).toBeGreaterThan(90);
+	expect(agreement).toBeGreaterThan(majority);
+	await expect(row).toContainText(/no alarm|alarm at query \d+/);
 	await expect(page.getByTestId('prada-benign')).toContainText(/of 20 ordinary clients/);
 	await expect(page).toHaveURL(/strategy=natural/);
 

@@ -33,7 +33,7 @@ describe('extraction lab URL parameters', () => {
 			'?victim=svm is not one of fraud-logreg, fraud-mlp, mnist-cnn; using fraud-mlp',
 			'?output=json is not one of probs, round, label; using probs',
 			'?budget=5 is not a whole number from 20 to 20000; using 2000',
-			'?delta=2 is not a number from 0.01 to 0.99; using 0.55'
+			'?delta=2 is not a number from 0.01 to 0.99; using 0.75'
 		]);
 	});
 });

@@ -61,6 +61,53 @@ describe('equation solving (Tramer et al. 2016, section 4.1)', () => {
 		expect(agreementAt4).toBeGreaterThan(0.99);
 	});
 
+	it('rounding to k decimals: the error shrinks about tenfold per extra decimal and stays within the first-order bound', () => {
+		// Rounding moves each answered probability by at most h = 0.5 * 10^-k, so each equation's
+		// logit log(p1) - log(p0) moves by at most h / p0 + h / p1 = h / (p0 p1) to first order, and
+		// the solution by at most ||A^-1||_inf times the largest such move.
+		const truth = randomLogistic(D, 23, 0.5);
+		const victim = logisticVictim(truth.weights, truth.bias);
+		const ks = [3, 4, 5, 6, 7, 8];
+		const logErrors: number[] = [];
+		for (const k of ks) {
+			const api = new PredictionApi(victim, D, { outputMode: { kind: 'round', decimals: k } });
+			const stolen = equationSolvingAttack(api, D, { rng: createRng(9), low: -1, high: 1 });
+			const error = maxParamError(truth, stolen);
+			const n = D + 1;
+			const a = new Float64Array(n * n);
+			let worstShift = 0;
+			api.log.forEach(({ input }, i) => {
+				input.forEach((v, j) => (a[i * n + j] = v));
+				a[i * n + D] = 1;
+				const [p0, p1] = victim(Float64Array.from(input), D);
+				worstShift = Math.max(worstShift, (0.5 * 10 ** -k) / (p0 * p1));
+			});
+			// ||A^-1||_inf: the largest absolute row sum of the inverse, built column by column.
+			const rowSums = new Float64Array(n);
+			for (let c = 0; c < n; c++) {
+				const unit = new Float64Array(n);
+				unit[c] = 1;
+				solveLinearSystem(a, unit, n).forEach((v, r) => (rowSums[r] += Math.abs(v)));
+			}
+			const bound = Math.max(...rowSums) * worstShift;
+			expect(error).toBeGreaterThan(0);
+			expect(error).toBeLessThanOrEqual(1.01 * bound);
+			logErrors.push(Math.log10(error));
+		}
+		// Least-squares slope of log10(error) against k: -1 means ten times smaller per decimal.
+		const mk = ks.reduce((s, k) => s + k, 0) / ks.length;
+		const me = logErrors.reduce((s, e) => s + e, 0) / ks.length;
+		let num = 0;
+		let den = 0;
+		ks.forEach((k, i) => {
+			num += (k - mk) * (logErrors[i] - me);
+			den += (k - mk) ** 2;
+		});
+		console.log(`log10 max parameter error for k = ${ks}: ${logErrors.map((e) => e.toFixed(2))}`);
+		expect(num / den).toBeGreaterThan(-1.3);
+		expect(num / den).toBeLessThan(-0.7);
+	});
+
 	it('refuses a label-only API with a message that says confidences are needed, spending nothing', () => {
 		const truth = randomLogistic(D, 11);
 		const api = new PredictionApi(logisticVictim(truth.weights, truth.bias), D, {

@@ -12,6 +12,8 @@ import { PradaMonitor, pradaFalseAlarmRate } from '../../../src/lib/ml/extractio
 import {
 	ATTACKS,
 	attackProblem,
+	PRADA_DELTA,
+	pradaOptions,
 	runEquation,
 	type Attack
 } from '../../../src/lib/ml/extraction/run';
@@ -32,7 +34,6 @@ import { UsageError } from '../args';
 import { defineCommand } from '../command';
 
 const NAME = 'lab extract';
-const PRADA_DELTA = 0.55;
 
 interface ExtractResult {
 	victim: VictimId;
@@ -133,10 +134,7 @@ export const extract = defineCommand<ExtractResult>({
 		} catch (err) {
 			throw new UsageError(`${NAME}: --${(err as Error).message}`);
 		}
-		const dims = victimId === 'mnist-cnn' ? 784 : 10;
-		const truth =
-			victimId === 'fraud-logreg' ? { weights: new Float64Array(dims), bias: 0 } : undefined;
-		const problem = attackProblem(strategy, { id: victimId, truth, dims }, mode, budget);
+		const problem = attackProblem(strategy, victimId, mode, budget);
 		if (problem) throw new UsageError(`${NAME}: ${problem}`);
 
 		const seed = options.seed as number;
@@ -172,17 +170,11 @@ export const extract = defineCommand<ExtractResult>({
 			});
 			disposeSurrogate(result.surrogate);
 			const ms = Math.round(performance.now() - started);
-			const pradaOptions = {
-				delta: PRADA_DELTA,
-				minDistances: 100,
-				shift: victim.monitorScale.shift,
-				scale: victim.monitorScale.scale
-			};
-			const monitor = new PradaMonitor(victim.dims, pradaOptions);
+			const monitor = new PradaMonitor(victim.dims, pradaOptions(victim));
 			monitor.observeAll(result.queried, result.answered);
 			const labelOf = (rows: Float64Array) => victimLabelsFor(victim, rows);
 			const benign = pradaFalseAlarmRate(victim.dims, victim.benign, labelOf, {
-				...pradaOptions,
+				...pradaOptions(victim),
 				clients: 10,
 				queries: Math.min(500, Math.max(budget, 150)),
 				seed

@@ -15,7 +15,12 @@ import {
 	type Strategy
 } from '$lib/ml/extraction/learning';
 import { PradaMonitor, pradaFalseAlarmRate } from '$lib/ml/extraction/prada';
-import { attackProblem, runEquation } from '$lib/ml/extraction/run';
+import {
+	attackProblem,
+	PRADA_MIN_DISTANCES,
+	pradaOptions,
+	runEquation
+} from '$lib/ml/extraction/run';
 import { disposeSurrogate, type Surrogate } from '$lib/ml/extraction/surrogate';
 import { transferCurve, type TransferPoint } from '$lib/ml/extraction/transfer';
 import type { OutputMode, PredictionApi } from '$lib/ml/extraction/victim-api';
@@ -33,7 +38,7 @@ import { DEFAULTS, normalizeParams, outputModeOf, type ExtractionParams } from '
 /** Curve points per run: 10, as the bench measures. */
 export const CURVE_POINTS = 10;
 /** PRADA's test starts after this many distances. */
-export const PRADA_MIN = 100;
+export const PRADA_MIN = PRADA_MIN_DISTANCES;
 
 export interface FidelitySeries {
 	id: string;
@@ -152,16 +157,7 @@ export class ExtractionLab {
 		const p = normalizeParams($state.snapshot(this.params) as ExtractionParams);
 		return this.#guard('equation', async (signal) => {
 			const mode = outputModeOf(p);
-			const problem = attackProblem(
-				'equation',
-				{
-					id: p.victim,
-					dims: p.victim === 'mnist-cnn' ? 784 : 10,
-					truth: p.victim === 'fraud-logreg' ? { weights: new Float64Array(0), bias: 0 } : undefined
-				},
-				mode,
-				p.budget
-			);
+			const problem = attackProblem('equation', p.victim, mode, p.budget);
 			if (problem) throw new Error(problem);
 			const victim = await this.#ensureVictim(p, signal);
 			const api = this.#api(victim, p, mode);
@@ -258,7 +254,7 @@ export class ExtractionLab {
 	/** Runs PRADA over one client's queries in chunks, so the page keeps painting. */
 	async #prada(victim: Victim, delta: number, queried: Float64Array, answered: Uint8Array) {
 		const d = victim.dims;
-		const monitor = new PradaMonitor(d, { ...this.#pradaOptions(victim), delta });
+		const monitor = new PradaMonitor(d, pradaOptions(victim, delta));
 		const n = answered.length;
 		for (let start = 0; start < n; start += 100) {
 			const end = Math.min(n, start + 100);
@@ -266,14 +262,6 @@ export class ExtractionLab {
 			await yieldToEventLoop();
 		}
 		return monitor.alarmAt;
-	}
-
-	#pradaOptions(victim: Victim) {
-		return {
-			minDistances: PRADA_MIN,
-			shift: victim.monitorScale.shift,
-			scale: victim.monitorScale.scale
-		};
 	}
 
 	/** PRADA's false alarms on benign clients at this delta (computed once per victim and delta). */
@@ -286,8 +274,7 @@ export class ExtractionLab {
 			victim.benign,
 			(rows) => victimLabelsFor(victim, rows),
 			{
-				...this.#pradaOptions(victim),
-				delta,
+				...pradaOptions(victim, delta),
 				clients,
 				queries: 300
 			}

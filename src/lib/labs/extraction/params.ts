@@ -6,6 +6,7 @@
 import { VICTIM_IDS, type VictimId } from '$lib/ml/extraction/victims';
 import { STRATEGIES, type Strategy } from '$lib/ml/extraction/learning';
 import type { OutputMode } from '$lib/ml/extraction/victim-api';
+import { PRADA_DELTA } from '$lib/ml/extraction/run';
 import { choice, num, paramSchema, seed } from '$lib/labs/url-params';
 
 export const OUTPUTS = ['probs', 'round', 'label'] as const;
@@ -43,7 +44,7 @@ export const DEFAULTS: ExtractionParams = {
 	cost: 0.001,
 	strategy: 'jacobian',
 	seed: 1,
-	delta: 0.55
+	delta: PRADA_DELTA
 };
 
 export function outputModeOf(p: ExtractionParams): OutputMode {

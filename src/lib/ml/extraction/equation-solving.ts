@@ -4,7 +4,7 @@
  * the lab.
  */
 import type { Rng } from '../rng';
-import type { PredictFn, PredictionApi } from './victim-api';
+import { argmaxRows, type PredictFn, type PredictionApi } from './victim-api';
 
 export interface LogisticParams {
 	weights: Float64Array;
@@ -177,20 +177,6 @@ export function maxParamError(truth: LogisticParams, recovered: LogisticParams):
 	return worst;
 }
 
-function labels(probs: Float64Array, n: number): Int32Array {
-	if (n > 0 && probs.length % n !== 0) {
-		throw new Error(`agreement: ${probs.length} probabilities do not split into ${n} rows`);
-	}
-	const k = n > 0 ? probs.length / n : 0;
-	const out = new Int32Array(n);
-	for (let i = 0; i < n; i++) {
-		let best = 0;
-		for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-		out[i] = best;
-	}
-	return out;
-}
-
 /**
  * Share of the inputs (`dims` features per row, row-major) on which victim and surrogate predict
  * the same class: the paper's test-set agreement, 1 - R_test.
@@ -206,8 +192,8 @@ export function agreement(
 	}
 	const n = inputs.length / dims;
 	if (n === 0) throw new Error('agreement: no inputs to compare on');
-	const a = labels(victimPredict(inputs, dims), n);
-	const b = labels(surrogatePredict(inputs, dims), n);
+	const a = argmaxRows(victimPredict(inputs, dims), n);
+	const b = argmaxRows(surrogatePredict(inputs, dims), n);
 	let same = 0;
 	for (let i = 0; i < n; i++) if (a[i] === b[i]) same++;
 	return same / n;

@@ -11,7 +11,9 @@
  *   Attacks against Machine Learning", section 4 (Algorithm 1): start from a few natural seeds;
  *   each substitute epoch trains the surrogate on everything labelled so far, then adds
  *   x + lambda * sign(dF_label(x)/dx) for every point (Jacobian-based dataset augmentation),
- *   with the periodic step size of section 5.3 (lambda changes sign every tau epochs).
+ *   with the periodic step size lambda_rho = lambda * (-1)^floor(rho / tau) (lambda changes sign
+ *   every tau substitute epochs), a refinement from Papernot, McDaniel, Goodfellow 2016,
+ *   "Transferability in Machine Learning" (arXiv:1605.07277), not part of Algorithm 1 itself.
  *
  * The attacker's side goes through the PredictionApi only; the grader's side (held-out inputs,
  * the victim's own predictions) is used for the fidelity numbers and never for training.
@@ -27,12 +29,13 @@ import {
 	type Surrogate
 } from './surrogate';
 import {
+	argmaxRows,
 	RateLimitedError,
 	type OutputMode,
 	type PredictionApi,
 	type QueryAnswer
 } from './victim-api';
-import type { Victim } from './victims';
+import { victimLabelsFor, type Victim } from './victims';
 
 export const STRATEGIES = ['random', 'natural', 'jacobian'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -86,8 +89,14 @@ export function evenCheckpoints(total: number, count: number): number[] {
 	return [...new Set(out)];
 }
 
+/** What an attacker knows of a victim: the API's documented inputs and its own natural data. */
+export type AttackerKnowledge = Pick<
+	Victim,
+	'dims' | 'classes' | 'low' | 'high' | 'kinds' | 'tabular' | 'naturalPool'
+>;
+
 /** One uniformly random input from the documented ranges, respecting feature kinds. */
-function randomInput(victim: Victim, rng: Rng, out: Float64Array, offset: number) {
+function randomInput(victim: AttackerKnowledge, rng: Rng, out: Float64Array, offset: number) {
 	for (let j = 0; j < victim.dims; j++) {
 		const lo = victim.low[j];
 		const hi = victim.high[j];
@@ -107,17 +116,6 @@ function targetsOf(answers: QueryAnswer[], width: number): Float32Array {
 		else if (a.probs) for (let c = 0; c < width; c++) out[i * width + c] = a.probs[c];
 		else out[i * width + a.label] = 1;
 	});
-	return out;
-}
-
-function labelsOf(probs: Float64Array, n: number): Uint8Array {
-	const k = probs.length / n;
-	const out = new Uint8Array(n);
-	for (let i = 0; i < n; i++) {
-		let best = 0;
-		for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-		out[i] = best;
-	}
 	return out;
 }
 
@@ -167,10 +165,10 @@ class Rows {
 
 /** Victim labels on the held-out set, computed once per victim (grader side). */
 const victimLabelCache = new WeakMap<Victim, Uint8Array>();
-function victimLabels(victim: Victim): Uint8Array {
+export function heldOutVictimLabels(victim: Victim): Uint8Array {
 	let labels = victimLabelCache.get(victim);
 	if (!labels) {
-		labels = labelsOf(victim.predict(victim.heldOut.inputs, victim.dims), victim.heldOut.count);
+		labels = victimLabelsFor(victim, victim.heldOut.inputs);
 		victimLabelCache.set(victim, labels);
 	}
 	return labels;
@@ -182,8 +180,8 @@ export async function scoreSurrogate(
 	surrogate: Surrogate
 ): Promise<{ agreement: number; accuracy: number }> {
 	const { heldOut } = victim;
-	const mine = labelsOf(await surrogatePredict(surrogate, heldOut.inputs), heldOut.count);
-	const theirs = victimLabels(victim);
+	const mine = argmaxRows(await surrogatePredict(surrogate, heldOut.inputs), heldOut.count);
+	const theirs = heldOutVictimLabels(victim);
 	let same = 0;
 	let right = 0;
 	for (let i = 0; i < heldOut.count; i++) {
@@ -195,7 +193,7 @@ export async function scoreSurrogate(
 
 /** Share of held-out inputs where the victim's label is the majority one: a do-nothing copy. */
 export function majorityAgreement(victim: Victim): number {
-	const labels = victimLabels(victim);
+	const labels = heldOutVictimLabels(victim);
 	const counts = new Array<number>(victim.classes).fill(0);
 	for (const l of labels) counts[l]++;
 	return Math.max(...counts) / labels.length;
@@ -221,19 +219,30 @@ export async function fidelityCurve(
 			`fidelity curve: checkpoints must be increasing counts >= 1, got [${checkpoints}]`
 		);
 	}
-	const d = victim.dims;
+	// Everything that chooses queries or trains the copy sees only this, the API and its answers;
+	// `victim` itself (its predictor, held-out set) is used for the fidelity numbers alone.
+	const known: AttackerKnowledge = {
+		dims: victim.dims,
+		classes: victim.classes,
+		low: victim.low,
+		high: victim.high,
+		kinds: victim.kinds,
+		tabular: victim.tabular,
+		naturalPool: victim.naturalPool
+	};
+	const d = known.dims;
 	const total = checkpoints[checkpoints.length - 1];
 	const epochs = options.epochs ?? 6;
-	const lambda = options.lambda ?? (victim.tabular ? 0.3 : 0.1);
+	const lambda = options.lambda ?? (known.tabular ? 0.3 : 0.1);
 	const tau = options.tau ?? 3;
 	const rng = createRng(seed);
-	const width = victim.classes === 2 ? 1 : victim.classes;
+	const width = known.classes === 2 ? 1 : known.classes;
 	const inputs = new Rows(d);
 	const targets: Float32Array[] = [];
 	const labels: number[] = [];
 	let surrogate: Surrogate | null = null;
 	let trainSeed = seed;
-	const pool = strategy === 'natural' ? victim.naturalPool(total, seed) : null;
+	const pool = strategy === 'natural' ? known.naturalPool(total, seed) : null;
 	let poolNext = 0;
 	// Jacobian: points waiting to be labelled, and how many substitute epochs have run.
 	let queue: Float64Array = new Float64Array(0);
@@ -250,7 +259,7 @@ export async function fidelityCurve(
 		return out;
 	};
 	const train = async () => {
-		surrogate ??= createSurrogate(victim, inputs.view, seed);
+		surrogate ??= createSurrogate(known, inputs.view, seed);
 		await trainSurrogate(surrogate, inputs.view, allTargets(), {
 			epochs,
 			seed: trainSeed++,
@@ -261,7 +270,7 @@ export async function fidelityCurve(
 	const nextInputs = async (count: number): Promise<Float64Array> => {
 		const out = new Float64Array(count * d);
 		if (strategy === 'random') {
-			for (let i = 0; i < count; i++) randomInput(victim, rng, out, i * d);
+			for (let i = 0; i < count; i++) randomInput(known, rng, out, i * d);
 			return out;
 		}
 		if (strategy === 'natural') {
@@ -275,7 +284,7 @@ export async function fidelityCurve(
 			if (queueNext * d >= queue.length) {
 				if (inputs.rows === 0) {
 					const seeds = Math.min(options.seeds ?? 100, checkpoints[0]);
-					queue = victim.naturalPool(seeds, seed);
+					queue = known.naturalPool(seeds, seed);
 				} else {
 					await train();
 					const sign = Math.floor(substituteEpoch / tau) % 2 === 0 ? 1 : -1;
@@ -287,7 +296,7 @@ export async function fidelityCurve(
 						const j = i % d;
 						// + lambda * sign(dF_label/dx) = - lambda * sign(dCE/dx), clipped to the domain.
 						const v = inputs.data[i] - sign * lambda * scale[j] * grads[i];
-						queue[i] = Math.min(victim.high[j], Math.max(victim.low[j], v));
+						queue[i] = Math.min(known.high[j], Math.max(known.low[j], v));
 					}
 				}
 				queueNext = 0;

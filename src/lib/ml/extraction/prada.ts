@@ -7,14 +7,15 @@
  * when W < delta. Framework-free float64.
  *
  * Distances are measured on inputs scaled as the service scales them; the test starts once
- * `minDistances` distances are in.
+ * `minDistances` distances are in (the paper: more than 100), and, as in the paper's Algorithm 1,
+ * runs on D' = the distances within 3 standard deviations of their mean (outliers removed).
  */
 import { shapiroWilk } from './shapiro-wilk';
 
 export interface PradaOptions {
-	/** Alarm threshold on W. Default 0.9. */
+	/** Alarm threshold on W. Default 0.9; the paper tunes it per model (the lab: PRADA_DELTA, run.ts). */
 	delta?: number;
-	/** Distances needed before the test starts. Default 30. */
+	/** Distances needed before the test starts. Default 100, as in the paper. */
 	minDistances?: number;
 	/** The service's input scaling, (x - shift) / scale per feature. Default: none. */
 	shift?: ArrayLike<number>;
@@ -25,6 +26,20 @@ export interface PradaVerdict {
 	/** W on the distances so far, null while there are too few. */
 	w: number | null;
 	alarm: boolean;
+}
+
+/**
+ * Juuti et al. 2019, Algorithm 1: D' = {z in D : |z - mean(D)| <= 3 std(D)}, so that a few
+ * isolated far-away queries do not decide the test on their own.
+ */
+export function withoutOutliers(values: readonly number[]): number[] {
+	const n = values.length;
+	let mean = 0;
+	for (const v of values) mean += v / n;
+	let variance = 0;
+	for (const v of values) variance += (v - mean) ** 2 / n;
+	const limit = 3 * Math.sqrt(variance);
+	return values.filter((v) => Math.abs(v - mean) <= limit);
 }
 
 /** One client's monitor. Feed it every query the client sends, in order, with its answer. */
@@ -47,7 +62,7 @@ export class PradaMonitor {
 
 	constructor(dims: number, options: PradaOptions = {}) {
 		this.delta = options.delta ?? 0.9;
-		this.minDistances = options.minDistances ?? 30;
+		this.minDistances = options.minDistances ?? 100;
 		if (!(this.delta > 0 && this.delta < 1)) {
 			throw new Error(`PRADA: delta must be between 0 and 1, got ${this.delta}`);
 		}
@@ -67,12 +82,18 @@ export class PradaMonitor {
 	 */
 	observe(input: ArrayLike<number>, label = 0): PradaVerdict {
 		const d = this.#dims;
-		if (input.length !== d) throw new Error(`PRADA: a query has ${input.length} values, not ${d}`);
+		if (input.length !== d) {
+			throw new Error(
+				`PRADA: query ${this.count + 1} of this client has ${input.length} values, not ${d}`
+			);
+		}
 		const x: number[] = [];
 		for (let j = 0; j < d; j++) x.push((input[j] - this.#shift[j]) / this.#scale[j]);
 		let cls = this.#classes.get(label);
 		if (!cls) {
-			cls = { points: [x], kept: [], threshold: 0 };
+			// The first member enters with distance 0 (as in the authors' code), so T_c starts from
+			// mean - std of {0, d}, i.e. 0, rather than jumping to the first distance and freezing G_c.
+			cls = { points: [x], kept: [0], threshold: 0 };
 			this.#classes.set(label, cls);
 		} else {
 			let best = Infinity;
@@ -95,9 +116,12 @@ export class PradaMonitor {
 		}
 		this.count++;
 		let w: number | null = null;
-		if (this.#distances.length >= this.minDistances && this.#distances.length <= 5000) {
-			w = shapiroWilk(this.#distances).w;
-			if (w < this.delta && this.alarmAt === null) this.alarmAt = this.count;
+		if (this.#distances.length >= this.minDistances) {
+			const kept = withoutOutliers(this.#distances);
+			if (kept.length >= 3 && kept.length <= 5000) {
+				w = shapiroWilk(kept).w;
+				if (w < this.delta && this.alarmAt === null) this.alarmAt = this.count;
+			}
 		}
 		this.wHistory.push(w);
 		return { w, alarm: this.alarmAt !== null };

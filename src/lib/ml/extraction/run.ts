@@ -9,8 +9,9 @@ import {
 	maxParamError,
 	type LogisticParams
 } from './equation-solving';
-import { logisticVictim, type OutputMode, type PredictionApi } from './victim-api';
-import type { Victim } from './victims';
+import type { PradaOptions } from './prada';
+import { argmaxRows, logisticVictim, type OutputMode, type PredictionApi } from './victim-api';
+import { VICTIM_DIMS, type Victim, type VictimId } from './victims';
 
 export const ATTACKS = ['equation', 'random', 'natural', 'jacobian'] as const;
 export type Attack = (typeof ATTACKS)[number];
@@ -20,21 +21,44 @@ export type Attack = (typeof ATTACKS)[number];
  */
 export function attackProblem(
 	attack: Attack,
-	victim: { id: string; truth?: LogisticParams; dims: number },
+	victimId: VictimId,
 	mode: OutputMode,
 	budget?: number
 ): string | null {
 	if (attack !== 'equation') return null;
-	if (!victim.truth) {
-		return `equation solving recovers a logistic regression; ${victim.id} is not one (use fraud-logreg, or a learning attack: random, natural or jacobian)`;
+	if (victimId !== 'fraud-logreg') {
+		return `equation solving recovers a logistic regression; ${victimId} is not one (use fraud-logreg, or a learning attack: random, natural or jacobian)`;
 	}
 	if (mode.kind === 'label') {
 		return 'equation solving needs confidence scores, but this API answers with class labels only (use probs or round:K, or a learning attack)';
 	}
-	if (budget !== undefined && budget < victim.dims + 1) {
-		return `equation solving needs ${victim.dims + 1} queries (d + 1) but the budget is ${budget}`;
+	const dims = VICTIM_DIMS[victimId];
+	if (budget !== undefined && budget < dims + 1) {
+		return `equation solving needs ${dims + 1} queries (d + 1) but the budget is ${budget}`;
 	}
 	return null;
+}
+
+/**
+ * PRADA's threshold on W. Juuti et al. 2019 set delta per model from benign traffic. On the fraud
+ * MLP, 20 benign clients (300 or 500 natural queries each) never go below W = 0.765, while
+ * Jacobian-augmentation attackers (seeds 1-3) reach 0.68-0.72 within their first 300 queries.
+ */
+export const PRADA_DELTA = 0.75;
+/** Distances PRADA collects before it tests (Juuti et al. 2019, Algorithm 1: |D| > 100). */
+export const PRADA_MIN_DISTANCES = 100;
+
+/** PRADA as the service in front of `victim` runs it: on the victim's own input scaling. */
+export function pradaOptions(
+	victim: Pick<Victim, 'monitorScale'>,
+	delta = PRADA_DELTA
+): Required<PradaOptions> {
+	return {
+		delta,
+		minDistances: PRADA_MIN_DISTANCES,
+		shift: victim.monitorScale.shift,
+		scale: victim.monitorScale.scale
+	};
 }
 
 export interface EquationOutcome {
@@ -79,9 +103,10 @@ export function equationBox(
  * solved for (w, b) in raw units, then scored on the held-out transactions.
  */
 export function runEquation(victim: Victim, api: PredictionApi, seed: number): EquationOutcome {
-	const problem = attackProblem('equation', victim, api.outputMode);
+	const problem = attackProblem('equation', victim.id, api.outputMode);
 	if (problem) throw new Error(problem);
-	const truth = victim.truth!;
+	const truth = victim.truth;
+	if (!truth) throw new Error(`runEquation: ${victim.id} carries no true logistic weights`);
 	const stolen = equationSolvingAttack(api, victim.dims, {
 		rng: createRng(seed),
 		...equationBox(victim, seed)
@@ -89,11 +114,9 @@ export function runEquation(victim: Victim, api: PredictionApi, seed: number): E
 	const recovered = { weights: stolen.weights, bias: stolen.bias };
 	const copy = logisticVictim(recovered.weights, recovered.bias);
 	const { heldOut } = victim;
-	const probs = copy(heldOut.inputs, victim.dims);
+	const labels = argmaxRows(copy(heldOut.inputs, victim.dims), heldOut.count);
 	let right = 0;
-	for (let i = 0; i < heldOut.count; i++) {
-		if ((probs[2 * i + 1] > probs[2 * i] ? 1 : 0) === heldOut.labels[i]) right++;
-	}
+	for (let i = 0; i < heldOut.count; i++) if (labels[i] === heldOut.labels[i]) right++;
 	return {
 		recovered,
 		truth,

@@ -16,7 +16,9 @@ import type { Classifier } from '../classifier';
 import { mlpLogits, mlpVariables } from '../mlp';
 import { throwIfAborted, yieldToEventLoop } from '../yield';
 import { surrogateLossSign, surrogatePredict, type Surrogate } from './surrogate';
-import type { Victim } from './victims';
+import { heldOutVictimLabels } from './learning';
+import { argmaxRows } from './victim-api';
+import { victimLabelsFor, type Victim } from './victims';
 
 export interface TransferPoint {
 	eps: number;
@@ -37,17 +39,6 @@ export const TRANSFER_EPS = {
 	pixels: [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 };
 
-function labels(probs: Float64Array | Float32Array, n: number): Uint8Array {
-	const k = probs.length / n;
-	const out = new Uint8Array(n);
-	for (let i = 0; i < n; i++) {
-		let best = 0;
-		for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-		out[i] = best;
-	}
-	return out;
-}
-
 /** A digit surrogate as a Classifier, so the shared FGSM code can attack it. */
 function asClassifier(s: Surrogate): Classifier {
 	return {
@@ -55,10 +46,6 @@ function asClassifier(s: Surrogate): Classifier {
 		variables: mlpVariables(s.mlp),
 		dispose: () => {}
 	};
-}
-
-async function surrogateLabels(s: Surrogate, raw: Float64Array, n: number): Promise<Uint8Array> {
-	return labels(await surrogatePredict(s, raw), n);
 }
 
 /**
@@ -76,7 +63,7 @@ export async function transferCurve(
 ): Promise<TransferResult> {
 	const d = victim.dims;
 	const { heldOut } = victim;
-	const victimLabels = labels(victim.predict(heldOut.inputs, d), heldOut.count);
+	const victimLabels = heldOutVictimLabels(victim);
 	const chosen: number[] = [];
 	for (let i = 0; i < heldOut.count && chosen.length < limit; i++) {
 		const right = victimLabels[i] === heldOut.labels[i];
@@ -139,8 +126,8 @@ export async function transferCurve(
 				t.dispose();
 			}
 		}
-		const onVictim = labels(victim.predict(adv, d), n);
-		const onSurrogate = await surrogateLabels(surrogate, adv, n);
+		const onVictim = victimLabelsFor(victim, adv);
+		const onSurrogate = argmaxRows(await surrogatePredict(surrogate, adv), n);
 		let fooledVictim = 0;
 		let fooledSurrogate = 0;
 		for (let i = 0; i < n; i++) {

@@ -83,6 +83,23 @@ function argmax(values: ArrayLike<number>, start: number, length: number): numbe
 	return best;
 }
 
+/**
+ * The most probable class of each of `n` rows of class probabilities (row-major, classes =
+ * length / n; the lowest index on a tie): what a label-only API answers. The one place the
+ * extraction code turns probabilities into labels.
+ */
+export function argmaxRows(probs: ArrayLike<number>, n: number): Uint8Array {
+	if (n === 0) return new Uint8Array(0);
+	if (!(Number.isInteger(n) && n > 0) || probs.length % n !== 0) {
+		throw new Error(`argmaxRows: ${probs.length} probabilities do not split into ${n} rows`);
+	}
+	const k = probs.length / n;
+	if (k > 256) throw new Error(`argmaxRows: ${k} classes; at most 256 fit a label byte`);
+	const out = new Uint8Array(n);
+	for (let i = 0; i < n; i++) out[i] = argmax(probs, i * k, k);
+	return out;
+}
+
 export class PredictionApi {
 	readonly outputMode: OutputMode;
 	readonly costPerQuery: number;
@@ -224,7 +241,7 @@ export class PredictionApi {
 }
 
 /** sigmoid(z) computed without overflow for large |z|. */
-function sigmoid(z: number): number {
+export function sigmoid(z: number): number {
 	if (z >= 0) return 1 / (1 + Math.exp(-z));
 	const e = Math.exp(z);
 	return e / (1 + e);

@@ -22,7 +22,13 @@ import type { Classifier } from '../classifier';
 import { createMlp, disposeMlp, trainMlp } from '../mlp';
 import { createRng, randomInt } from '../rng';
 import type { LogisticParams } from './equation-solving';
-import { PredictionApi, type PredictFn, type PredictionApiOptions } from './victim-api';
+import {
+	argmaxRows,
+	PredictionApi,
+	sigmoid,
+	type PredictFn,
+	type PredictionApiOptions
+} from './victim-api';
 
 export const VICTIM_IDS = ['fraud-logreg', 'fraud-mlp', 'mnist-cnn'] as const;
 export type VictimId = (typeof VICTIM_IDS)[number];
@@ -31,6 +37,13 @@ export const VICTIM_LABELS: Record<VictimId, string> = {
 	'fraud-logreg': 'fraud logistic regression',
 	'fraud-mlp': 'fraud MLP',
 	'mnist-cnn': 'mnist-cnn (digits)'
+};
+
+/** Input width of each victim, known before it is trained or loaded. */
+export const VICTIM_DIMS: Record<VictimId, number> = {
+	'fraud-logreg': FRAUD_DIMS,
+	'fraud-mlp': FRAUD_DIMS,
+	'mnist-cnn': MNIST_PIXELS
 };
 
 export function isVictimId(value: string): value is VictimId {
@@ -86,12 +99,6 @@ const FRAUD_COUNT = 4000;
 const FRAUD_EPOCHS = { 'fraud-logreg': 40, 'fraud-mlp': 30 } as const;
 const FRAUD_SIZES = { 'fraud-logreg': [FRAUD_DIMS, 1], 'fraud-mlp': [FRAUD_DIMS, 32, 16, 1] };
 
-function sigmoid(z: number): number {
-	if (z >= 0) return 1 / (1 + Math.exp(-z));
-	const e = Math.exp(z);
-	return e / (1 + e);
-}
-
 /** A float64 forward pass over copied weights: ReLU hidden layers, one sigmoid output. */
 function denseBinaryPredictor(
 	sizes: readonly number[],
@@ -127,17 +134,6 @@ function denseBinaryPredictor(
 		}
 		return out;
 	};
-}
-
-function argmaxRows(probs: Float64Array, n: number): Uint8Array {
-	const k = probs.length / n;
-	const out = new Uint8Array(n);
-	for (let i = 0; i < n; i++) {
-		let best = 0;
-		for (let c = 1; c < k; c++) if (probs[i * k + c] > probs[i * k + best]) best = c;
-		out[i] = best;
-	}
-	return out;
 }
 
 /** The victim's label for each row (grader side: what the API would answer as its top class). */
