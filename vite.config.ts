@@ -69,7 +69,8 @@ export default defineConfig({
 	preview: { headers: isolation },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 	test: {
-		include: ['tests/unit/**/*.test.ts'],
+		// tests/unit: the fast suite (npm run test:unit); tests/slow: training runs and CLI processes
+		include: ['tests/unit/**/*.test.ts', 'tests/slow/**/*.test.ts'],
 		environment: 'node',
 		testTimeout: 120_000,
 		hookTimeout: 120_000,

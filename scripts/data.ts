@@ -9,7 +9,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
-import { createRng, shuffleInPlace } from '../src/lib/ml/rng';
+import { createRng, shuffleInPlace } from '../src/lib/base/rng';
+import { stratifiedSplit } from '../src/lib/base/split';
 import {
 	encodeDigitSet,
 	mnistPath,
@@ -48,26 +49,29 @@ function gather(items: { label: number; pixels: Uint8Array }[]): DigitSet {
 
 function main() {
 	const rng = createRng(SPLIT_SEED);
-	const train: { label: number; pixels: Uint8Array }[] = [];
-	const test: typeof train = [];
-	const perClass: { digit: number; train: number; test: number }[] = [];
-	for (let digit = 0; digit < MNIST_CLASSES; digit++) {
-		const all = readClass(digit);
-		const n = all.length / MNIST_PIXELS;
-		const order = shuffleInPlace(
-			Array.from({ length: n }, (_, i) => i),
-			rng
-		);
-		const nTest = Math.round(n * TEST_FRACTION);
-		order.forEach((idx, rank) => {
-			const item = {
-				label: digit,
-				pixels: all.subarray(idx * MNIST_PIXELS, (idx + 1) * MNIST_PIXELS)
-			};
-			(rank < nTest ? test : train).push(item);
-		});
-		perClass.push({ digit, train: n - nTest, test: nTest });
-	}
+	// Every digit, class by class, then the one stratified split shared with the other data sets.
+	const blocks = Array.from({ length: MNIST_CLASSES }, (_, digit) => readClass(digit));
+	const all = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
+	const labels = new Uint8Array(all.length / MNIST_PIXELS);
+	let offset = 0;
+	blocks.forEach((block, digit) => {
+		all.set(block, offset * MNIST_PIXELS);
+		labels.fill(digit, offset, offset + block.length / MNIST_PIXELS);
+		offset += block.length / MNIST_PIXELS;
+	});
+	const split = stratifiedSplit(labels, TEST_FRACTION, rng);
+	const itemsOf = (rows: Int32Array) =>
+		Array.from(rows, (i) => ({
+			label: labels[i],
+			pixels: all.subarray(i * MNIST_PIXELS, (i + 1) * MNIST_PIXELS)
+		}));
+	const train = itemsOf(split.train);
+	const test = itemsOf(split.test);
+	const perClass = blocks.map((_, digit) => ({
+		digit,
+		train: train.filter((t) => t.label === digit).length,
+		test: test.filter((t) => t.label === digit).length
+	}));
 	shuffleInPlace(train, rng);
 	shuffleInPlace(test, rng);
 

@@ -13,7 +13,7 @@ import { classifierFromModel } from '../src/lib/ml/classifier';
 import { evaluateAccuracy } from '../src/lib/ml/evaluate';
 import { renderModelCard, type ModelCard } from '../src/lib/ml/model-card';
 import { buildCnn, buildSoftmax, MODEL_IDS, type ModelId } from '../src/lib/ml/models';
-import { fgsmRobustness } from '../src/lib/ml/robustness';
+import { fgsmRobustness } from '../src/lib/ml/adversarial/robustness';
 import { trainClassifier, type TrainOptions } from '../src/lib/ml/train';
 import { parseOptions } from './cli/args';
 import { initNodeBackend } from './lib/node-tf';
@@ -23,7 +23,7 @@ import { SPLIT_SEED } from './data-split';
 
 interface Recipe {
 	build: (seed: number) => tfl.LayersModel;
-	options: Omit<TrainOptions, 'signal' | 'onBatch' | 'onEpoch'>;
+	options: Omit<TrainOptions, 'signal' | 'onProgress' | 'onEpoch'>;
 }
 
 const SEED = 1412; // arXiv:1412.6572, for remembering

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lossGradientSign } from '../../src/lib/ml/attacks/fgsm';
+import { lossGradientSign } from '../../src/lib/ml/adversarial/fgsm';
 import { classifierFromModel, type Classifier } from '../../src/lib/ml/classifier';
 import {
 	bitDepth,
@@ -9,15 +9,15 @@ import {
 	DEFENCES,
 	isDefenceId,
 	medianSmooth
-} from '../../src/lib/ml/defences';
+} from '../../src/lib/ml/adversarial/defences';
 import { modelFromArtifacts } from '../../src/lib/ml/models';
-import { robustnessCurve } from '../../src/lib/ml/robustness';
+import { robustnessCurve } from '../../src/lib/ml/adversarial/robustness';
 import { digitTensor, labelTensor } from '../../src/lib/ml/tensors';
 import { loadMnist, type DigitSet } from '../../src/lib/data/mnist';
 import { readModelArtifacts } from '../../scripts/lib/model-files';
 import { readStaticAsset } from '../../scripts/lib/paths';
-import { expectNoLeaks } from './helpers/leaks';
-import { useBackend } from './helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
+import { useBackend } from '../helpers/setup';
 
 /** Runs fn, reads its tensor back and disposes it (so expectNoLeaks can wrap it). */
 async function valuesOf(fn: () => tf.Tensor): Promise<Float32Array> {

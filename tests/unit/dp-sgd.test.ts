@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-	createMlp,
-	disposeMlp,
-	mlpLogits,
-	mlpLoss,
-	mlpVariables,
-	type Mlp
-} from '../../src/lib/ml/mlp';
-import { createRng, randomNormal } from '../../src/lib/ml/rng';
+import { createMlp, disposeMlp, mlpLogits, mlpVariables, type Mlp } from '../../src/lib/ml/mlp';
+import { meanCrossEntropy } from '../../src/lib/ml/losses';
+import { createRng, normal } from '../../src/lib/base/rng';
 import {
 	clippedGradientSum,
 	perExampleGradientNorms,
@@ -17,14 +11,14 @@ import {
 	trainSgd
 } from '../../src/lib/ml/privacy/dp-sgd';
 import { fraudPrivacyData } from '../../src/lib/ml/privacy/experiment';
-import { expectNoLeaks } from './helpers/leaks';
-import { useBackend } from './helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
+import { useBackend } from '../helpers/setup';
 
 beforeAll(() => useBackend('wasm'));
 
 function batchOf(d: number, classes: number, b: number, seed: number) {
 	const rng = createRng(seed);
-	const rows = Float32Array.from({ length: b * d }, () => randomNormal(rng));
+	const rows = Float32Array.from({ length: b * d }, () => normal(rng));
 	const labels = Int32Array.from({ length: b }, (_, i) => i % Math.max(2, classes));
 	return { rows, labels };
 }
@@ -37,7 +31,10 @@ async function oneAtATime(mlp: Mlp, rows: Float32Array, labels: Int32Array) {
 		const grads = tf.tidy(() => {
 			const x = tf.tensor2d(rows.subarray(i * d, (i + 1) * d), [1, d]);
 			const y = tf.tensor1d([labels[i]], 'int32');
-			const { grads } = tf.variableGrads(() => mlpLoss(mlpLogits(mlp, x), y), mlpVariables(mlp));
+			const { grads } = tf.variableGrads(
+				() => meanCrossEntropy(mlpLogits(mlp, x), y),
+				mlpVariables(mlp)
+			);
 			return mlpVariables(mlp).map((v) => grads[v.name]);
 		});
 		out.push(await Promise.all(grads.map(async (g) => (await g.data()) as Float32Array)));

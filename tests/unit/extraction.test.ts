@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, randomNormal } from '../../src/lib/ml/rng';
+import { createRng, normal } from '../../src/lib/base/rng';
 import { generateTransactions, standardize } from '../../src/lib/data/fraud';
 import {
 	BudgetExceededError,
@@ -18,8 +18,8 @@ import {
 function randomLogistic(dims: number, seed: number, std = 1) {
 	const rng = createRng(seed);
 	const weights = new Float64Array(dims);
-	for (let j = 0; j < dims; j++) weights[j] = randomNormal(rng, 0, std);
-	return { weights, bias: randomNormal(rng, 0, std) };
+	for (let j = 0; j < dims; j++) weights[j] = normal(rng, 0, std);
+	return { weights, bias: normal(rng, 0, std) };
 }
 
 function uniformInputs(count: number, dims: number, low: number, high: number, seed: number) {

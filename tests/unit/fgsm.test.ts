@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fgsm, lossGradientSign } from '../../src/lib/ml/attacks/fgsm';
+import { fgsm, lossGradientSign } from '../../src/lib/ml/adversarial/fgsm';
 import type { Classifier } from '../../src/lib/ml/classifier';
-import { useBackend } from './helpers/setup';
-import { expectNoLeaks } from './helpers/leaks';
+import { useBackend } from '../helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
 
 /** A linear classifier on 4 "pixels" (shaped 1x2x2x1) with 2 classes, weights chosen by hand. */
 function linearClassifier(): Classifier & { W: tf.Variable; b: tf.Variable } {

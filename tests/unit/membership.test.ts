@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMlp, disposeMlp, mlpPredict } from '../../src/lib/ml/mlp';
-import { createRng } from '../../src/lib/ml/rng';
+import { createRng } from '../../src/lib/base/rng';
 import { trainSgd } from '../../src/lib/ml/privacy/dp-sgd';
 import {
 	epsilonOf,
@@ -18,8 +18,8 @@ import {
 	yeomAdvantageBound
 } from '../../src/lib/ml/privacy/membership';
 import { epsilonFor } from '../../src/lib/ml/privacy/rdp';
-import { expectNoLeaks } from './helpers/leaks';
-import { useBackend } from './helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
+import { useBackend } from '../helpers/setup';
 
 beforeAll(() => useBackend('wasm'));
 

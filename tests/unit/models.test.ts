@@ -6,11 +6,11 @@ import { loadMnist, type DigitSet } from '../../src/lib/data/mnist';
 import { classifierFromModel } from '../../src/lib/ml/classifier';
 import { evaluateAccuracy } from '../../src/lib/ml/evaluate';
 import { MODEL_IDS, modelFromArtifacts } from '../../src/lib/ml/models';
-import { fgsmRobustness } from '../../src/lib/ml/robustness';
+import { fgsmRobustness } from '../../src/lib/ml/adversarial/robustness';
 import { readModelArtifacts, readModelCard } from '../../scripts/lib/model-files';
 import { MODELS_DIR, readStaticAsset } from '../../scripts/lib/paths';
-import { useBackend } from './helpers/setup';
-import { expectNoLeaks } from './helpers/leaks';
+import { useBackend } from '../helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
 
 describe('the shipped models', () => {
 	let test: DigitSet;

@@ -1,22 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { digitPixels, loadMnist, type DigitSet } from '../../src/lib/data/mnist';
-import { fgsm } from '../../src/lib/ml/attacks/fgsm';
+import { fgsm } from '../../src/lib/ml/adversarial/fgsm';
 import { classifierFromModel, type Classifier } from '../../src/lib/ml/classifier';
 import { modelFromArtifacts } from '../../src/lib/ml/models';
+import { argmax } from '../../src/lib/base/argmax';
 import {
-	argmax,
 	attackDirection,
 	classifyOne,
 	digitTensorOf,
 	perturbationNorms,
+	pgdFlippingEps,
+	pgdOne,
 	smallestFlippingEps,
 	stepAndClassify
-} from '../../src/lib/ml/one-digit';
+} from '../../src/lib/ml/adversarial/one-digit';
 import { readModelArtifacts } from '../../scripts/lib/model-files';
 import { readStaticAsset } from '../../scripts/lib/paths';
-import { expectNoLeaks } from './helpers/leaks';
-import { useBackend } from './helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
+import { useBackend } from '../helpers/setup';
 
 // The adversarial lab's slider path, one digit at a time, on the shipped CNN.
 describe('one-digit attack path', () => {
@@ -55,6 +57,47 @@ describe('one-digit attack path', () => {
 		expect(argmax(at.probs)).not.toBe(label);
 		expect(argmax(below.probs)).toBe(label);
 		direction.dispose();
+	});
+
+	it('PGD on one digit stays inside the eps-ball and leaves nothing allocated', async () => {
+		const pixels = digitPixels(test, 0);
+		const label = test.labels[0];
+		const opts = { steps: 5, randomStart: true, seed: 3 };
+		const { adversarial, probs } = await expectNoLeaks(() => pgdOne(cnn, pixels, label, 0.2, opts));
+		expect(perturbationNorms(pixels, adversarial).linf).toBeLessThanOrEqual(0.2 + 1e-6);
+		expect(probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+		// the same seed gives the same digit
+		const again = await pgdOne(cnn, pixels, label, 0.2, opts);
+		expect(Array.from(again.adversarial)).toEqual(Array.from(adversarial));
+	});
+
+	it('PGD flip search: the digit flips at the eps it reports and at no grid point before', async () => {
+		const pixels = digitPixels(test, 0);
+		const label = test.labels[0];
+		const grid = [0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3];
+		const opts = { steps: 10, randomStart: false, seed: 1 };
+		const flip = await expectNoLeaks(() => pgdFlippingEps(cnn, pixels, label, grid, opts));
+		expect(flip).not.toBeNull();
+		for (const eps of grid.filter((e) => e <= flip!)) {
+			const { probs } = await pgdOne(cnn, pixels, label, eps, opts);
+			expect(argmax(probs) !== label, `eps ${eps}`).toBe(eps === flip);
+		}
+	});
+
+	it('PGD flip search stops on its signal, leaving nothing allocated', async () => {
+		const pixels = digitPixels(test, 1);
+		const controller = new AbortController();
+		controller.abort();
+		await expectNoLeaks(async () => {
+			await expect(
+				pgdFlippingEps(cnn, pixels, test.labels[1], [0.1, 0.2], {
+					steps: 10,
+					randomStart: false,
+					seed: 1,
+					signal: controller.signal
+				})
+			).rejects.toThrow(/cancelled/);
+		});
 	});
 
 	it('targeted: stepping towards a target raises its probability', async () => {

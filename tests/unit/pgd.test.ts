@@ -1,19 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lossGradientSign, targetedFgsm } from '../../src/lib/ml/attacks/fgsm';
-import { pgd, pgdAsync, type PgdOptions } from '../../src/lib/ml/attacks/pgd';
-import { classifierFromModel, crossEntropy, type Classifier } from '../../src/lib/ml/classifier';
-import { defended } from '../../src/lib/ml/defences';
+import { lossGradientSign, targetedFgsm } from '../../src/lib/ml/adversarial/fgsm';
+import { pgd, type PgdOptions } from '../../src/lib/ml/adversarial/pgd';
+import { classifierFromModel, type Classifier } from '../../src/lib/ml/classifier';
+import { meanCrossEntropy } from '../../src/lib/ml/losses';
+import { defended } from '../../src/lib/ml/adversarial/defences';
 import { evaluateAccuracy } from '../../src/lib/ml/evaluate';
 import { modelFromArtifacts } from '../../src/lib/ml/models';
-import { robustnessCurve, transferMatrix, type AttackSpec } from '../../src/lib/ml/robustness';
-import { createRng } from '../../src/lib/ml/rng';
+import {
+	robustnessCurve,
+	transferMatrix,
+	type AttackSpec
+} from '../../src/lib/ml/adversarial/robustness';
+import { createRng } from '../../src/lib/base/rng';
 import { digitTensor, labelTensor } from '../../src/lib/ml/tensors';
 import { loadMnist, type DigitSet } from '../../src/lib/data/mnist';
 import { readModelArtifacts } from '../../scripts/lib/model-files';
 import { readStaticAsset } from '../../scripts/lib/paths';
-import { expectNoLeaks } from './helpers/leaks';
-import { useBackend } from './helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
+import { useBackend } from '../helpers/setup';
 
 /** The hand-made linear classifier of fgsm.test.ts: 4 "pixels" (1x2x2x1), 2 classes. */
 function linearClassifier(scale = 1): Classifier {
@@ -49,7 +54,7 @@ async function valuesOf(attack: () => tf.Tensor | Promise<tf.Tensor>): Promise<F
 
 /** Mean cross-entropy of each classifier's logits against `labels`, read back. */
 function meanLoss(classifier: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D): number {
-	return tf.tidy(() => crossEntropy(classifier.logits(x), labels).dataSync()[0]);
+	return tf.tidy(() => meanCrossEntropy(classifier.logits(x), labels).dataSync()[0]);
 }
 
 const ATTACKS: Record<'fgsm' | 'bim' | 'pgd', AttackSpec> = {
@@ -116,38 +121,29 @@ describe('PGD and BIM (Madry et al. 2018; Kurakin et al. 2017)', () => {
 	it('draws its random start from the seed: same seed, same digits; another seed, others', async () => {
 		const x = digitTensor(test, 0, 8);
 		const y = labelTensor(test, 0, 8);
-		const run = (seed: number) => {
-			const adv = pgd(cnn, x, y, { eps: 0.2, steps: 2, randomStart: true, rng: createRng(seed) });
-			const values = adv.dataSync().slice();
-			adv.dispose();
-			return values;
-		};
-		const [a, b, c] = [run(11), run(11), run(12)];
+		const run = (seed: number) =>
+			valuesOf(() =>
+				pgd(cnn, x, y, { eps: 0.2, steps: 2, randomStart: true, rng: createRng(seed) })
+			);
+		const [a, b, c] = [await run(11), await run(11), await run(12)];
 		expect(b).toEqual(a);
 		expect(c).not.toEqual(a);
 		// without a random start the generator is not used at all
-		const bim = (seed: number) => {
-			const adv = pgd(cnn, x, y, { eps: 0.2, steps: 2, randomStart: false, rng: createRng(seed) });
-			const values = adv.dataSync().slice();
-			adv.dispose();
-			return values;
-		};
-		expect(bim(1)).toEqual(bim(2));
+		const bim = (seed: number) =>
+			valuesOf(() =>
+				pgd(cnn, x, y, { eps: 0.2, steps: 2, randomStart: false, rng: createRng(seed) })
+			);
+		expect(await bim(1)).toEqual(await bim(2));
 		tf.dispose([x, y]);
 	});
 
-	it('pgdAsync takes the same steps as pgd, and stops on abort without leaking', async () => {
+	it('stops on abort without leaking', async () => {
 		const x = digitTensor(test, 0, 8);
 		const y = labelTensor(test, 0, 8);
 		const opts = { eps: 0.15, steps: 4, randomStart: true };
-		const sync = await valuesOf(() => pgd(cnn, x, y, { ...opts, rng: createRng(5) }));
-		const async = await expectNoLeaks(() =>
-			valuesOf(() => pgdAsync(cnn, x, y, { ...opts, rng: createRng(5) }))
-		);
-		expect(async).toEqual(sync);
 		const controller = new AbortController();
 		await expectNoLeaks(async () => {
-			const run = pgdAsync(cnn, x, y, {
+			const run = pgd(cnn, x, y, {
 				...opts,
 				steps: 50,
 				rng: createRng(5),
@@ -159,34 +155,34 @@ describe('PGD and BIM (Madry et al. 2018; Kurakin et al. 2017)', () => {
 		tf.dispose([x, y]);
 	});
 
-	it('refuses options it cannot honour, naming the fix', () => {
+	it('refuses options it cannot honour, naming the fix', async () => {
 		const model = linearClassifier();
 		const x = tf.zeros([1, 2, 2, 1]) as tf.Tensor4D;
 		const y = tf.tensor1d([0], 'int32');
-		expect(() => pgd(model, x, y, { eps: 0.1, steps: 5, randomStart: true })).toThrow(
+		await expect(pgd(model, x, y, { eps: 0.1, steps: 5, randomStart: true })).rejects.toThrow(
 			'pgd: randomStart needs opts.rng (createRng(seed)) so that a run reproduces'
 		);
-		expect(() => pgd(model, x, y, { eps: -0.1, steps: 5, randomStart: false })).toThrow(
+		await expect(pgd(model, x, y, { eps: -0.1, steps: 5, randomStart: false })).rejects.toThrow(
 			'pgd: eps must be a number >= 0, got -0.1'
 		);
-		expect(() => pgd(model, x, y, { eps: 0.1, steps: 0, randomStart: false })).toThrow(
+		await expect(pgd(model, x, y, { eps: 0.1, steps: 0, randomStart: false })).rejects.toThrow(
 			'pgd: steps must be a whole number >= 1, got 0'
 		);
-		expect(() =>
+		await expect(
 			pgd(model, x, y, { eps: 0.1, steps: 2, stepSize: Number.NaN, randomStart: false })
-		).toThrow(/stepSize must be a number >= 0, got NaN/);
+		).rejects.toThrow(/stepSize must be a number >= 0, got NaN/);
 		tf.dispose([x, y]);
 		model.dispose();
 	});
 
-	it('targeted, descends the loss of the target class further than one step does', () => {
+	it('targeted, descends the loss of the target class further than one step does', async () => {
 		const x = digitTensor(test, 0, 64);
 		const targets = tf.tensor1d(
 			Int32Array.from(test.labels.subarray(0, 64), (l) => (l + 3) % 10),
 			'int32'
 		);
 		const oneStep = targetedFgsm(cnn, x, targets, 0.15);
-		const iterative = pgd(cnn, x, targets, {
+		const iterative = await pgd(cnn, x, targets, {
 			eps: 0.15,
 			steps: 10,
 			randomStart: false,

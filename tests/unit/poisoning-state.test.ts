@@ -4,7 +4,11 @@ import { preparePoisonData } from '../../src/lib/ml/poisoning/experiment';
 
 // The lab's state in Node: the runtime only times calls, and the CSV worker is the parser itself.
 vi.mock('$lib/runtime/lab-runtime.svelte', () => ({
-	runtime: { generation: 0, timed: <T>(_label: string, call: () => Promise<T>) => call() }
+	runtime: {
+		generation: 0,
+		timed: <T>(_label: string, call: () => Promise<T>) => call(),
+		onBackendChange: () => () => {}
+	}
 }));
 vi.mock('../../src/lib/labs/poisoning/csv-client', () => ({
 	parseCsvOffThread: async (file: File) => parseLabelledCsv(await file.text(), file.name)

@@ -3,12 +3,12 @@ import { loadMnist, MNIST_PIXELS, type DigitSet } from '../../src/lib/data/mnist
 import { classifierFromModel } from '../../src/lib/ml/classifier';
 import { evaluateAccuracy } from '../../src/lib/ml/evaluate';
 import { buildCnn, buildSoftmax } from '../../src/lib/ml/models';
-import { fgsmRobustness } from '../../src/lib/ml/robustness';
-import { createRng } from '../../src/lib/ml/rng';
+import { fgsmRobustness } from '../../src/lib/ml/adversarial/robustness';
+import { createRng } from '../../src/lib/base/rng';
 import { shiftDigits, trainClassifier } from '../../src/lib/ml/train';
 import { readStaticAsset } from '../../scripts/lib/paths';
-import { useBackend } from './helpers/setup';
-import { expectNoLeaks } from './helpers/leaks';
+import { useBackend } from '../helpers/setup';
+import { expectNoLeaks } from '../helpers/leaks';
 
 function head(set: DigitSet, n: number): DigitSet {
 	return {

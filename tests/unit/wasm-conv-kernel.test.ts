@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../scripts/lib/node-tf';
-import { expectNoLeaks } from './helpers/leaks';
-import { createRng } from '../../src/lib/ml/rng';
+import { expectNoLeaks } from '../helpers/leaks';
+import { createRng } from '../../src/lib/base/rng';
 
 // The lab's Conv2DBackpropFilter for WASM must agree with the CPU backend's reference kernel.
 function randomTensor(shape: number[], seed: number) {

@@ -1,17 +1,16 @@
 import { loadMnist } from '../../../src/lib/data/mnist';
 import {
-	BACKDOOR_DEFAULTS,
-	BACKDOOR_MODELS,
 	runBackdoor,
 	TRIGGER_SIDE,
 	type BackdoorModel
 } from '../../../src/lib/ml/poisoning/backdoor';
 import { readStaticAsset } from '../../lib/paths';
-import { UsageError } from '../args';
+import { BACKDOOR_SETTINGS } from '../../../src/lib/labs/poisoning/settings';
+import { fieldOption } from '../args';
 import { defineCommand } from '../command';
 
-const NAME = 'lab backdoor';
 const DEFAULT_RATES = [0, 0.01, 0.05, 0.1];
+const F = BACKDOOR_SETTINGS.fields;
 
 interface BackdoorPoint {
 	rate: number;
@@ -42,51 +41,13 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 	name: 'backdoor',
 	summary: 'BadNets backdoor: clean accuracy and attack success rate against the poisoning rate',
 	options: [
-		{
-			name: 'rates',
-			kind: 'numbers',
-			min: 0,
-			max: 1,
-			default: DEFAULT_RATES,
-			help: 'shares of the training digits that get the trigger and the target label'
-		},
-		{ name: 'target', kind: 'integer', min: 0, max: 9, default: 7, help: 'the target class' },
-		{
-			name: 'seed',
-			kind: 'integer',
-			min: 0,
-			default: 1,
-			help: 'seeds the poisoned digits, the weights and the batch order'
-		},
-		{
-			name: 'model',
-			kind: 'choice',
-			choices: BACKDOOR_MODELS,
-			default: BACKDOOR_DEFAULTS.model,
-			help: 'the small CNN of the lab, or softmax regression'
-		},
-		{
-			name: 'train',
-			kind: 'integer',
-			min: 100,
-			default: BACKDOOR_DEFAULTS.trainCount,
-			help: 'training digits, from the start of the train split (at most 8000)'
-		},
-		{
-			name: 'epochs',
-			kind: 'integer',
-			min: 1,
-			max: 50,
-			default: BACKDOOR_DEFAULTS.epochs,
-			help: 'training epochs per rate'
-		},
-		{
-			name: 'samples',
-			kind: 'integer',
-			min: 1,
-			default: 2000,
-			help: 'test digits scored, from the start of the test split (at most 2000)'
-		}
+		fieldOption('rates', F.rate, { list: true, default: DEFAULT_RATES }),
+		fieldOption('target', F.target),
+		fieldOption('seed', F.seed),
+		fieldOption('model', F.model),
+		fieldOption('train', F.trainCount),
+		fieldOption('epochs', F.epochs),
+		fieldOption('samples', F.samples)
 	],
 	needsBackend: true,
 	async run(options, ctx) {
@@ -95,14 +56,6 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 		const test = await loadMnist('test', readStaticAsset);
 		const trainCount = options.train as number;
 		const samples = options.samples as number;
-		if (trainCount > train.count)
-			throw new UsageError(
-				`${NAME}: --train must be at most ${train.count} (the training digits), got ${trainCount}`
-			);
-		if (samples > test.count)
-			throw new UsageError(
-				`${NAME}: --samples must be at most ${test.count} (the held-out digits), got ${samples}`
-			);
 		const common = {
 			target: options.target as number,
 			seed: options.seed as number,

@@ -10,10 +10,12 @@ import {
 	type RunResult
 } from '../../../src/lib/ml/privacy/experiment';
 import { readStaticAsset } from '../../lib/paths';
-import { UsageError } from '../args';
+import { SETTINGS } from '../../../src/lib/labs/privacy/settings';
+import { fieldOption, UsageError, wasGiven } from '../args';
 import { defineCommand } from '../command';
 
 const NAME = 'lab dp-train';
+const F = SETTINGS.fields;
 
 type DpTrainResult = Omit<RunResult, 'history'> & {
 	backend: string;
@@ -27,87 +29,35 @@ export const dpTrain = defineCommand<DpTrainResult>({
 	name: 'dp-train',
 	summary: 'train an MLP with DP-SGD; held-out accuracy, epsilon and a membership-inference attack',
 	options: [
-		{
-			name: 'dataset',
-			kind: 'choice',
-			choices: PRIVACY_DATASETS,
-			default: 'fraud',
-			help: `fraud (${DATASET_INFO.fraud.members} seeded transactions) or mnist (${DATASET_INFO.mnist.members} digits)`
-		},
-		{
-			name: 'sigma',
-			kind: 'number',
-			min: 0,
-			max: 100,
-			help: `noise multiplier (default ${RUN_DEFAULTS.sigma}); 0 clips but adds no noise, so epsilon is infinite: --json then gives "epsilon": null and "private": false`
-		},
+		fieldOption('dataset', F.dataset),
+		fieldOption('sigma', F.sigma, {
+			help: `${F.sigma.help}: --json then gives "epsilon": null and "private": false`
+		}),
 		{
 			name: 'no-privacy',
 			kind: 'flag',
 			help: 'train the non-private baseline instead: plain SGD, no clipping, no noise (--json: "epsilon": null, "private": false; "private" is true only when epsilon is finite)'
 		},
-		{
-			name: 'clip',
-			kind: 'number',
-			min: 1e-6,
-			default: RUN_DEFAULTS.clip,
-			help: 'per-example clip norm C'
-		},
-		{
-			name: 'batch',
-			kind: 'integer',
-			min: 1,
-			default: RUN_DEFAULTS.batchSize,
-			help: 'expected batch (lot) size'
-		},
-		{
-			name: 'epochs',
-			kind: 'integer',
-			min: 1,
-			max: 1000,
-			default: RUN_DEFAULTS.epochs,
-			help: 'epochs'
-		},
-		{
-			name: 'delta',
-			kind: 'number',
-			default: RUN_DEFAULTS.delta,
-			help: 'target delta, below 1 / (training set size)'
-		},
-		{ name: 'lr', kind: 'number', min: 1e-6, help: 'learning rate (default 0.5)' },
-		{
-			name: 'momentum',
-			kind: 'number',
-			min: 0,
-			max: 0.99,
-			default: RUN_DEFAULTS.momentum,
-			help: 'heavy-ball momentum (0: plain SGD)'
-		},
-		{
-			name: 'sampling',
-			kind: 'choice',
-			choices: ['poisson', 'shuffle'],
-			default: RUN_DEFAULTS.sampling,
-			help: 'Poisson lots (what the accountant assumes) or shuffled fixed batches (epsilon is then an approximation; --json adds "accountingNote")'
-		},
-		{
-			name: 'seed',
-			kind: 'integer',
-			min: 0,
-			default: RUN_DEFAULTS.seed,
-			help: 'seed of data, weights, lots and noise'
-		}
+		fieldOption('clip', F.clip),
+		fieldOption('batch', F.batch),
+		fieldOption('epochs', F.epochs),
+		fieldOption('delta', F.delta),
+		fieldOption('lr', F.learningRate, {
+			default: undefined,
+			help: `${F.learningRate.help} (default: the dataset's, ${DATASET_INFO.fraud.learningRate})`
+		}),
+		fieldOption('momentum', F.momentum),
+		fieldOption('sampling', F.sampling, { help: `${F.sampling.help}; --json adds "accountingNote"` }),
+		fieldOption('seed', F.seed)
 	],
 	needsBackend: true,
 	async run(options, ctx) {
 		const dataset = options.dataset as PrivacyDataset;
 		const info = DATASET_INFO[dataset];
 		const baseline = options['no-privacy'] as boolean;
-		if (baseline && options.sigma !== undefined)
+		if (baseline && wasGiven(options, 'sigma'))
 			throw new UsageError(`${NAME}: --sigma and --no-privacy exclude each other`);
 		const delta = options.delta as number;
-		if (!(delta > 0 && delta < 1))
-			throw new UsageError(`${NAME}: --delta must be a number in (0, 1), got ${delta}`);
 		const batch = options.batch as number;
 		if (batch > info.members)
 			throw new UsageError(
@@ -126,7 +76,7 @@ export const dpTrain = defineCommand<DpTrainResult>({
 		const learningRate = (options.lr as number | undefined) ?? info.learningRate;
 		const started = performance.now();
 		const { history, ...result } = await runPrivacyExperiment(data, {
-			sigma: baseline ? null : ((options.sigma as number | undefined) ?? RUN_DEFAULTS.sigma),
+			sigma: baseline ? null : (options.sigma as number),
 			clip: options.clip as number,
 			batchSize: batch,
 			epochs: options.epochs as number,

@@ -4,11 +4,10 @@ import {
 	evenCheckpoints,
 	fidelityCurve,
 	formatOutputMode,
-	parseOutputMode,
 	type FidelityPoint,
 	type Strategy
 } from '../../../src/lib/ml/extraction/learning';
-import { PradaMonitor, pradaFalseAlarmRate } from '../../../src/lib/ml/extraction/prada';
+import { pradaAlarmAt, pradaFalseAlarmRate } from '../../../src/lib/ml/extraction/prada';
 import {
 	ATTACKS,
 	attackProblem,
@@ -30,10 +29,12 @@ import {
 import { modelFromArtifacts } from '../../../src/lib/ml/models';
 import { readModelArtifacts } from '../../lib/model-files';
 import { readStaticAsset } from '../../lib/paths';
-import { UsageError } from '../args';
+import { SETTINGS } from '../../../src/lib/labs/extraction/settings';
+import { fieldOption, UsageError } from '../args';
 import { defineCommand } from '../command';
 
 const NAME = 'lab extract';
+const F = SETTINGS.fields;
 
 interface ExtractResult {
 	victim: VictimId;
@@ -72,50 +73,44 @@ async function loadVictim(id: VictimId, seed: number): Promise<{ victim: Victim;
 	return { victim: cnnVictim(classifier, train, test), free: () => classifier.dispose() };
 }
 
+/**
+ * --output: probs, label, or round:K with K checked by the settings table's decimals field (the
+ * page's "Decimals kept"), so the two cannot disagree.
+ */
+function outputOption(text: string): OutputMode {
+	const [kind, decimals, ...rest] = text.split(':');
+	if (rest.length === 0) {
+		if (kind === 'probs' && decimals === undefined) return { kind: 'probs' };
+		if (kind === 'label' && decimals === undefined) return { kind: 'label' };
+		if (kind === 'round' && decimals !== undefined) {
+			const k = F.decimals.parse(decimals);
+			if (k === undefined)
+				throw new UsageError(
+					`${NAME}: --output round:K: K must be ${F.decimals.expect}, got "${decimals}"`
+				);
+			return { kind: 'round', decimals: k };
+		}
+	}
+	throw new UsageError(
+		`${NAME}: --output must be probs, round:K (K decimals) or label, got "${text}"`
+	);
+}
+
 export const extract = defineCommand<ExtractResult>({
 	name: 'extract',
 	summary: 'steal a victim model through its prediction API (equation solving or a surrogate)',
 	options: [
-		{
-			name: 'victim',
-			kind: 'choice',
-			choices: VICTIM_IDS,
-			help: 'the model behind the API (required)'
-		},
-		{
-			name: 'strategy',
-			kind: 'choice',
-			choices: ATTACKS,
-			help: 'equation solving (fraud-logreg), or a surrogate trained on random, natural or Jacobian-augmented queries (required)'
-		},
-		{
-			name: 'budget',
-			kind: 'integer',
-			min: 1,
-			max: 20000,
-			help: 'queries the attacker may send (required)'
-		},
+		fieldOption('victim', F.victim, { required: true }),
+		fieldOption('strategy', F.strategy, { required: true }),
+		fieldOption('budget', F.budget, { required: true, help: 'queries the attacker may send' }),
 		{
 			name: 'output',
 			kind: 'string',
 			default: 'probs',
-			help: 'what the API answers: probs, round:K (K decimals) or label'
+			help: `what the API answers: probs, round:K (K decimals, ${F.decimals.min} to ${F.decimals.max}) or label`
 		},
-		{
-			name: 'seed',
-			kind: 'integer',
-			min: 0,
-			default: 1,
-			help: 'seeds the victim, the queries and the surrogate'
-		},
-		{
-			name: 'points',
-			kind: 'integer',
-			min: 1,
-			max: 50,
-			default: 10,
-			help: 'learning attacks: points on the fidelity curve'
-		}
+		fieldOption('seed', F.seed),
+		fieldOption('points', F.points)
 	],
 	needsBackend: true,
 	async run(options, ctx) {
@@ -128,12 +123,7 @@ export const extract = defineCommand<ExtractResult>({
 			throw new UsageError(`${NAME}: --strategy is required (one of ${ATTACKS.join(', ')})`);
 		if (budget === undefined)
 			throw new UsageError(`${NAME}: --budget is required (queries the attacker may send)`);
-		let mode: OutputMode;
-		try {
-			mode = parseOutputMode(options.output as string);
-		} catch (err) {
-			throw new UsageError(`${NAME}: --${(err as Error).message}`);
-		}
+		const mode = outputOption(options.output as string);
 		const problem = attackProblem(strategy, victimId, mode, budget);
 		if (problem) throw new UsageError(`${NAME}: ${problem}`);
 
@@ -170,10 +160,14 @@ export const extract = defineCommand<ExtractResult>({
 			});
 			disposeSurrogate(result.surrogate);
 			const ms = Math.round(performance.now() - started);
-			const monitor = new PradaMonitor(victim.dims, pradaOptions(victim));
-			monitor.observeAll(result.queried, result.answered);
+			const alarmAt = await pradaAlarmAt(
+				victim.dims,
+				pradaOptions(victim),
+				result.queried,
+				result.answered
+			);
 			const labelOf = (rows: Float64Array) => victimLabelsFor(victim, rows);
-			const benign = pradaFalseAlarmRate(victim.dims, victim.benign, labelOf, {
+			const benign = await pradaFalseAlarmRate(victim.dims, victim.benign, labelOf, {
 				...pradaOptions(victim),
 				clients: 10,
 				queries: Math.min(500, Math.max(budget, 150)),
@@ -186,7 +180,7 @@ export const extract = defineCommand<ExtractResult>({
 				agreement: last.agreement,
 				surrogateAccuracy: last.accuracy,
 				curve: result.points,
-				prada: { delta: PRADA_DELTA, alarmAt: monitor.alarmAt, benignFalseAlarmRate: benign.rate },
+				prada: { delta: PRADA_DELTA, alarmAt, benignFalseAlarmRate: benign.rate },
 				ms
 			};
 		} finally {

@@ -2,22 +2,19 @@ import {
 	DECISION_THRESHOLD,
 	FLIP_ATTACKS,
 	fraudPoisonData,
-	KNN_ETA,
-	KNN_K,
-	LOSS_DROP,
-	POISON_DEFENCES,
-	POISON_MODELS,
 	poisonSweep,
 	type PoisonDefence,
 	type PoisonModel,
 	type SweepResult
 } from '../../../src/lib/ml/poisoning/experiment';
 import type { FlipAttack } from '../../../src/lib/ml/poisoning/label-flips';
-import { UsageError } from '../args';
+import { SETTINGS } from '../../../src/lib/labs/poisoning/settings';
+import { fieldOption, UsageError } from '../args';
 import { defineCommand } from '../command';
 
 const NAME = 'lab poison';
 const DEFAULT_RATES = Array.from({ length: 11 }, (_, i) => i / 20);
+const F = SETTINGS.fields;
 /** Printed under the table: what the spread and the random-flip numbers do and do not mean. */
 const NOTES: Partial<Record<FlipAttack, string[]>> = {
 	boundary: [
@@ -41,42 +38,19 @@ export const poison = defineCommand<PoisonResult>({
 	name: 'poison',
 	summary: 'fraud-detector metrics against the label-flip rate, mean and spread over seeds',
 	options: [
-		{
-			name: 'attack',
-			kind: 'choice',
-			choices: FLIP_ATTACKS,
-			help: 'random (any rows), targeted (fraud -> legitimate) or boundary (least sure rows); required'
-		},
-		{
-			name: 'rates',
-			kind: 'numbers',
-			min: 0,
-			max: 0.5,
-			help: 'flip rates from 0 to 0.5 (default 0,0.05,...,0.5)'
-		},
-		{
-			name: 'defense',
-			kind: 'choice',
-			choices: POISON_DEFENCES,
-			default: 'none',
-			help: `none, knn (Paudice et al. 2018; our defaults k ${KNN_K}, eta ${KNN_ETA}) or loss (drop the ${LOSS_DROP * 100} % highest-loss rows per class)`
-		},
-		{
-			name: 'model',
-			kind: 'choice',
-			choices: POISON_MODELS,
-			default: 'logreg',
-			help: 'logreg or mlp'
-		},
-		{ name: 'seeds', kind: 'integer', min: 1, max: 100, default: 5, help: 'seeds per rate' },
-		{ name: 'seed', kind: 'integer', min: 0, default: 1, help: 'first seed' }
+		fieldOption('attack', F.attack, { required: true }),
+		fieldOption('rates', F.rate, { list: true, default: DEFAULT_RATES, help: F.rate.help }),
+		fieldOption('defence', F.defence, { aliases: ['defense'] }),
+		fieldOption('model', F.model),
+		fieldOption('seeds', F.seeds),
+		fieldOption('seed', F.seed, { help: 'first seed' })
 	],
 	needsBackend: true,
 	async run(options, ctx) {
 		const attack = options.attack as FlipAttack | undefined;
 		if (!attack)
 			throw new UsageError(`${NAME}: --attack is required (one of ${FLIP_ATTACKS.join(', ')})`);
-		const rates = (options.rates as number[] | undefined) ?? DEFAULT_RATES;
+		const rates = options.rates as number[];
 		const data = fraudPoisonData();
 		const result = await poisonSweep(data, {
 			attack,
@@ -84,7 +58,7 @@ export const poison = defineCommand<PoisonResult>({
 			seeds: options.seeds as number,
 			seed: options.seed as number,
 			model: options.model as PoisonModel,
-			defence: options.defense as PoisonDefence
+			defence: options.defence as PoisonDefence
 		});
 		return {
 			...result,

@@ -1,20 +1,21 @@
 import { loadMnist } from '../../../src/lib/data/mnist';
 import { classifierFromModel } from '../../../src/lib/ml/classifier';
-import { defended, DEFENCE_IDS, DEFENCES, type DefenceId } from '../../../src/lib/ml/defences';
+import { defended, DEFENCES, type DefenceId } from '../../../src/lib/ml/adversarial/defences';
+import { SETTINGS } from '../../../src/lib/labs/adversarial/settings';
 import { MODEL_IDS, modelFromArtifacts, type ModelId } from '../../../src/lib/ml/models';
 import {
 	robustnessCurve,
 	type AttackSpec,
 	type RobustnessPoint
-} from '../../../src/lib/ml/robustness';
+} from '../../../src/lib/ml/adversarial/robustness';
 import { readModelArtifacts } from '../../lib/model-files';
 import { readStaticAsset } from '../../lib/paths';
-import { UsageError } from '../args';
+import { fieldOption, UsageError, wasGiven } from '../args';
 import { defineCommand } from '../command';
 
 const NAME = 'lab robustness';
 const DEFAULT_EPS = Array.from({ length: 21 }, (_, i) => Math.round(i * 25) / 1000);
-const DEFAULT_STEPS = 10;
+const F = SETTINGS.fields;
 
 interface RobustnessResult {
 	model: ModelId;
@@ -33,53 +34,26 @@ export const robustness = defineCommand<RobustnessResult>({
 	name: 'robustness',
 	summary: 'accuracy of a shipped model under FGSM or PGD/BIM over a range of eps',
 	options: [
-		{ name: 'model', kind: 'choice', choices: MODEL_IDS, help: 'the model to attack (required)' },
-		{
-			name: 'attack',
-			kind: 'choice',
+		fieldOption('model', F.model, { required: true }),
+		fieldOption('attack', F.attack, {
 			choices: ['fgsm', 'pgd'],
 			default: 'fgsm',
-			help: 'fgsm, or pgd (BIM without --random-start)'
-		},
-		{
-			name: 'eps',
-			kind: 'numbers',
-			min: 0,
-			max: 1,
-			help: 'L-infinity budgets in pixel units (default 0,0.025,...,0.5)'
-		},
-		{
-			name: 'samples',
-			kind: 'integer',
-			min: 1,
-			default: 1000,
-			help: 'held-out digits to attack, from the start of the test split (at most 2000)'
-		},
-		{
-			name: 'steps',
-			kind: 'integer',
-			min: 1,
-			help: `pgd: iterations (default ${DEFAULT_STEPS})`
-		},
-		{
-			name: 'step-size',
-			kind: 'number',
-			min: 0,
-			help: 'pgd: size of each step (default 2.5 * eps / steps)'
-		},
-		{
-			name: 'random-start',
-			kind: 'flag',
-			help: 'pgd: start from a random point of the eps-ball (Madry et al.); without it, BIM'
-		},
-		{ name: 'seed', kind: 'integer', min: 0, default: 1, help: 'pgd: seed of the random start' },
-		{
-			name: 'defence',
-			kind: 'choice',
-			choices: DEFENCE_IDS,
-			default: 'none',
-			help: 'input transformation in front of the model; attacks are crafted without it'
-		}
+			help: 'fgsm, or pgd (BIM without --random-start); curves are untargeted'
+		}),
+		fieldOption('eps', F.eps, {
+			list: true,
+			default: DEFAULT_EPS,
+			help: 'L-infinity budgets in pixel units'
+		}),
+		fieldOption('samples', F.samples),
+		fieldOption('steps', F.steps, { help: 'pgd: iterations' }),
+		fieldOption('step-size', F.stepSize, {
+			default: undefined,
+			help: 'pgd: a fixed size for every step (default 2.5 * eps / steps, Madry et al. 2018)'
+		}),
+		fieldOption('random-start', F.randomStart),
+		fieldOption('seed', F.seed, { help: 'pgd: seed of the random start' }),
+		fieldOption('defence', F.defence, { aliases: ['defense'] })
 	],
 	needsBackend: true,
 	async run(options, ctx) {
@@ -88,11 +62,9 @@ export const robustness = defineCommand<RobustnessResult>({
 			throw new UsageError(`${NAME}: --model is required (one of ${MODEL_IDS.join(', ')})`);
 		const kind = options.attack as 'fgsm' | 'pgd';
 		if (kind === 'fgsm') {
-			for (const name of ['steps', 'step-size'])
-				if (options[name] !== undefined)
+			for (const name of ['steps', 'step-size', 'random-start'])
+				if (wasGiven(options, name))
 					throw new UsageError(`${NAME}: --${name} applies to --attack pgd only`);
-			if (options['random-start'])
-				throw new UsageError(`${NAME}: --random-start applies to --attack pgd only`);
 		}
 		const seed = options.seed as number;
 		const attack: AttackSpec =
@@ -100,19 +72,15 @@ export const robustness = defineCommand<RobustnessResult>({
 				? { kind: 'fgsm' }
 				: {
 						kind: 'pgd',
-						steps: (options.steps as number | undefined) ?? DEFAULT_STEPS,
+						steps: options.steps as number,
 						stepSize: options['step-size'] as number | undefined,
 						randomStart: options['random-start'] as boolean,
 						seed
 					};
-		const epsValues = (options.eps as number[] | undefined) ?? DEFAULT_EPS;
+		const epsValues = options.eps as number[];
 		const defence = options.defence as DefenceId;
 		const test = await loadMnist('test', readStaticAsset);
 		const samples = options.samples as number;
-		if (samples > test.count)
-			throw new UsageError(
-				`${NAME}: --samples must be at most ${test.count} (the held-out digits), got ${samples}`
-			);
 		const classifier = classifierFromModel(await modelFromArtifacts(readModelArtifacts(model)));
 		try {
 			const started = performance.now();

@@ -20,7 +20,18 @@
  * The merchant category stays a single code on purpose: a model fed it directly must learn which
  * codes are risky, which a neural network can and a straight line cannot.
  */
-import { createRng, permutation, randomInt, type Rng } from '../ml/rng';
+import {
+	chance,
+	createRng,
+	logNormal,
+	normal,
+	pickWeighted as pick,
+	poisson,
+	randomInt,
+	uniform,
+	type Rng
+} from '../base/rng';
+import { stratifiedSplit } from '../base/split';
 
 export type FeatureKind = 'continuous' | 'integer' | 'binary' | 'category';
 
@@ -217,98 +228,6 @@ export interface GenerateOptions {
 	seed: number;
 	/** Probability that a transaction is fraud; real card fraud is well under 1 %. */
 	fraudRate?: number;
-}
-
-// Deterministic maths. Math.exp and Math.log are not required to be correctly rounded, so two
-// engines may differ in the last bit; these use only + - * / and sqrt, which IEEE 754 fixes.
-
-const LN2 = 0.6931471805599453;
-
-function ln(x: number): number {
-	let k = 0;
-	while (x >= 2) {
-		x /= 2;
-		k++;
-	}
-	while (x < 1) {
-		x *= 2;
-		k--;
-	}
-	// Centre on 1 so the atanh series converges fast: |s| <= 0.172.
-	if (x > Math.SQRT2) {
-		x /= 2;
-		k++;
-	}
-	const s = (x - 1) / (x + 1);
-	const s2 = s * s;
-	let term = s;
-	let sum = 0;
-	for (let n = 1; n < 40; n += 2) {
-		sum += term / n;
-		term *= s2;
-	}
-	return 2 * sum + k * LN2;
-}
-
-function exp(x: number): number {
-	const k = Math.round(x / LN2);
-	const r = x - k * LN2;
-	let term = 1;
-	let sum = 1;
-	for (let n = 1; n < 20; n++) {
-		term *= r / n;
-		sum += term;
-	}
-	const factor = k >= 0 ? 2 : 0.5;
-	for (let i = Math.abs(k); i > 0; i--) sum *= factor;
-	return sum;
-}
-
-/** Standard normal by Marsaglia's polar method: no trigonometry, so no engine differences. */
-function normal(rng: Rng): number {
-	for (;;) {
-		const u = 2 * rng() - 1;
-		const v = 2 * rng() - 1;
-		const s = u * u + v * v;
-		if (s > 0 && s < 1) return u * Math.sqrt((-2 * ln(s)) / s);
-	}
-}
-
-/** Log-normal with the given median; sigma is the spread of its logarithm. */
-function logNormal(rng: Rng, median: number, sigma: number): number {
-	return median * exp(sigma * normal(rng));
-}
-
-/** Poisson by multiplying uniforms (Knuth); fine for the small rates used here. */
-function poisson(rng: Rng, lambda: number): number {
-	const limit = exp(-lambda);
-	let k = 0;
-	let p = rng();
-	while (p > limit) {
-		k++;
-		p *= rng();
-	}
-	return k;
-}
-
-function uniform(rng: Rng, lo: number, hi: number): number {
-	return lo + (hi - lo) * rng();
-}
-
-function chance(rng: Rng, p: number): boolean {
-	return rng() < p;
-}
-
-/** Index drawn with probability proportional to weights[i]. */
-function pick(rng: Rng, weights: readonly number[]): number {
-	let total = 0;
-	for (const w of weights) total += w;
-	let r = rng() * total;
-	for (let i = 0; i < weights.length; i++) {
-		r -= weights[i];
-		if (r < 0) return i;
-	}
-	return weights.length - 1;
 }
 
 function pickFrom<T>(rng: Rng, items: readonly T[], weights: readonly number[]): T {
@@ -529,21 +448,9 @@ export function splitTransactions(
 	testFraction: number,
 	seed: number
 ): { train: TransactionSet; test: TransactionSet } {
-	if (!(testFraction > 0 && testFraction < 1)) {
-		throw new Error(`testFraction must be between 0 and 1 (exclusive), got ${testFraction}`);
-	}
-	const rng = createRng(seed);
-	const inTest = new Uint8Array(data.count);
-	for (const label of [0, 1]) {
-		const rows: number[] = [];
-		for (let i = 0; i < data.count; i++) if (data.labels[i] === label) rows.push(i);
-		const order = permutation(rows.length, rng);
-		const nTest = Math.round(rows.length * testFraction);
-		for (let k = 0; k < nTest; k++) inTest[rows[order[k]]] = 1;
-	}
-	const train: number[] = [];
-	const test: number[] = [];
-	for (let i = 0; i < data.count; i++) (inTest[i] ? test : train).push(i);
+	const { train, test } = stratifiedSplit(data.labels, testFraction, createRng(seed), {
+		inOrder: true
+	});
 	return { train: selectTransactions(data, train), test: selectTransactions(data, test) };
 }
 
@@ -587,56 +494,4 @@ export function standardize(features: Float32Array, dims: number): Standardizer 
 			return out;
 		}
 	};
-}
-
-/**
- * Area under the ROC curve: the chance that a random fraud scores higher than a random legitimate
- * transaction (ties count half). 0.5 is guessing, 1 is perfect; NaN when a class is missing.
- */
-export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
-	const n = scores.length;
-	if (labels.length !== n) throw new Error(`${n} scores but ${labels.length} labels`);
-	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
-	let positives = 0;
-	let rankSum = 0;
-	for (let i = 0; i < n;) {
-		let j = i;
-		while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
-		// Tied scores share the average of their ranks (1-based).
-		const rank = (i + j) / 2 + 1;
-		for (let k = i; k <= j; k++) {
-			if (labels[order[k]] === 1) {
-				positives++;
-				rankSum += rank;
-			}
-		}
-		i = j + 1;
-	}
-	const negatives = n - positives;
-	if (positives === 0 || negatives === 0) return NaN;
-	return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
-
-/**
- * Share of fraud caught when the alarm threshold is set so that at most `maxFalsePositiveRate` of
- * legitimate transactions raise it: the trade-off a bank actually tunes.
- */
-export function recallAtFpr(
-	scores: ArrayLike<number>,
-	labels: ArrayLike<number>,
-	maxFalsePositiveRate: number
-): number {
-	const n = scores.length;
-	if (labels.length !== n) throw new Error(`${n} scores but ${labels.length} labels`);
-	const legit: number[] = [];
-	const fraudScores: number[] = [];
-	for (let i = 0; i < n; i++) (labels[i] === 1 ? fraudScores : legit).push(scores[i]);
-	if (fraudScores.length === 0 || legit.length === 0) return NaN;
-	legit.sort((a, b) => b - a);
-	const allowed = Math.floor(maxFalsePositiveRate * legit.length);
-	// Flag scores strictly above the (allowed+1)-th highest legitimate score.
-	const threshold = allowed >= legit.length ? -Infinity : legit[allowed];
-	let caught = 0;
-	for (const s of fraudScores) if (s > threshold) caught++;
-	return caught / fraudScores.length;
 }

@@ -1,19 +1,20 @@
 /**
- * Ties a lab's parameters to the page URL: on mount the query fills `lab.params` (bad values
- * come back as problems for the page to show), and from then on every change is written back,
- * debounced, so the address bar is always a link that reproduces what is on screen. Call it
- * while a component initialises (it registers onMount and an $effect).
+ * Ties a lab's parameters to the page URL: on mount the query fills `lab.params` (bad values come
+ * back as problems for the page to show), and from then on every change is written back,
+ * debounced, so the address bar is always a link that reproduces what is on screen. A problem
+ * stays on screen until the learner changes that field. Call it while a component initialises
+ * (it registers onMount and an $effect).
  */
 import { onMount } from 'svelte';
 import { replaceState } from '$app/navigation';
 import { page } from '$app/state';
-import type { ParamSchema } from './url-params';
+import type { ParamSchema } from './settings';
 
 /** Browsers throttle history.replaceState; a slider drag would hit the limit without a pause. */
 const WRITE_DELAY_MS = 250;
 
 export interface LinkedParams {
-	/** the URL's bad values, one message each ("?eps=0.9 is not ... ; using 0.1") */
+	/** the URL's bad values, one message each ("?eps=0.9: must be a number from 0 to 0.5; using 0.1") */
 	readonly problems: string[];
 	/** true once the URL has been read (in the browser, after mount) */
 	readonly ready: boolean;
@@ -23,15 +24,24 @@ export function linkParams<P extends object>(
 	lab: { params: P },
 	schema: Pick<ParamSchema<P>, 'read' | 'write'>
 ): LinkedParams {
-	let problems = $state<string[]>([]);
+	let found = $state<{ name: keyof P; text: string; fallback: unknown }[]>([]);
 	let ready = $state(false);
 
 	onMount(() => {
-		const found = schema.read(window.location.search);
-		lab.params = found.params;
-		problems = found.problems;
+		const read = schema.read(window.location.search);
+		lab.params = read.params;
+		found = read.problems.map((p) => ({
+			name: p.name,
+			text: p.text,
+			fallback: read.params[p.name]
+		}));
 		ready = true;
 	});
+
+	// A message about ?key=... goes once the learner sets that field to something else.
+	const problems = $derived(
+		found.filter((p) => Object.is(lab.params[p.name], p.fallback)).map((p) => p.text)
+	);
 
 	$effect(() => {
 		const params = { ...lab.params }; // reads every field, so any change re-runs this

@@ -28,24 +28,3 @@ export function classifierFromModel(model: tfl.LayersModel): Classifier {
 		dispose: () => model.dispose()
 	};
 }
-
-/** Mean softmax cross-entropy of logits against integer labels. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-	return tf.tidy(() => {
-		const oneHot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
-		return tf.mean(tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
-	});
-}
-
-/** Class probabilities for a batch, read back to the CPU. */
-export async function predictProbabilities(
-	classifier: Classifier,
-	x: tf.Tensor4D
-): Promise<Float32Array> {
-	const probs = tf.tidy(() => tf.softmax(classifier.logits(x)));
-	try {
-		return (await probs.data()) as Float32Array;
-	} finally {
-		probs.dispose();
-	}
-}

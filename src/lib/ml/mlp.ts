@@ -9,8 +9,9 @@
  * Weights start He-normal (He et al. 2015, section 2.2) from a seeded generator, biases at zero.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, permutation, randomNormal } from './rng';
-import { throwIfAborted, yieldToEventLoop } from './yield';
+import { createRng, normal } from '../base/rng';
+import { meanCrossEntropy } from './losses';
+import { trainLoop } from './train-loop';
 
 export interface Mlp {
 	readonly sizes: readonly number[];
@@ -32,7 +33,7 @@ export function createMlp(sizes: readonly number[], seed: number): Mlp {
 		const fanOut = sizes[l + 1];
 		const values = new Float32Array(fanIn * fanOut);
 		const std = Math.sqrt(2 / fanIn);
-		for (let i = 0; i < values.length; i++) values[i] = randomNormal(rng, 0, std);
+		for (let i = 0; i < values.length; i++) values[i] = normal(rng, 0, std);
 		weights.push(tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, fanOut]))));
 		biases.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]))));
 	}
@@ -66,41 +67,6 @@ export function mlpLogits(mlp: Mlp, x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Mean cross-entropy of the logits against integer labels: sigmoid cross-entropy for one output,
- * softmax cross-entropy for several. `rowWeights` (optional, [n]) weighs each row, e.g. to balance
- * rare fraud against legitimate spending.
- */
-export function mlpLoss(
-	logits: tf.Tensor2D,
-	labels: tf.Tensor1D,
-	rowWeights?: tf.Tensor1D
-): tf.Scalar {
-	return tf.tidy(() => {
-		const perRow = mlpLossPerRow(logits, labels);
-		if (!rowWeights) return tf.mean(perRow);
-		return tf.div(tf.sum(tf.mul(perRow, rowWeights)), tf.sum(rowWeights));
-	});
-}
-
-/** The cross-entropy of each row on its own ([n]), as mlpLoss averages it. */
-export function mlpLossPerRow(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-	return tf.tidy(() => {
-		const k = logits.shape[1];
-		if (k === 1) {
-			const z = tf.reshape(logits, [-1]) as tf.Tensor1D;
-			const y = tf.cast(labels, 'float32');
-			// log(1 + e^z) - y z, written stably: max(z, 0) - y z + log(1 + e^-|z|).
-			return tf.add(
-				tf.sub(tf.relu(z), tf.mul(y, z)),
-				tf.log1p(tf.exp(tf.neg(tf.abs(z))))
-			) as tf.Tensor1D;
-		}
-		const oneHot = tf.oneHot(tf.cast(labels, 'int32'), k);
-		return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
-	});
-}
-
-/**
  * Class-1 probability per row for a binary MLP (k = 1), or the class probabilities [n * k]
  * row-major for k >= 2. Read back to the CPU; nothing is left allocated.
  */
@@ -118,8 +84,6 @@ export async function mlpPredict(mlp: Mlp, rows: Float32Array): Promise<Float32A
 	}
 }
 
-const YIELD_EVERY_MS = 30;
-
 export interface TrainMlpOptions {
 	epochs: number;
 	batchSize: number;
@@ -131,7 +95,10 @@ export interface TrainMlpOptions {
 	onEpoch?: (epoch: number, loss: number) => void;
 }
 
-/** Minibatch Adam (Kingma, Ba 2015) on rows [n, d] with integer labels. Returns the loss per epoch. */
+/**
+ * Minibatch Adam (Kingma, Ba 2015) on rows [n, d] with integer labels, on the shared loop
+ * (train-loop.ts). Returns the loss per epoch (the mean of its batch means).
+ */
 export async function trainMlp(
 	mlp: Mlp,
 	rows: Float32Array,
@@ -151,26 +118,17 @@ export async function trainMlp(
 		for (let c = 0; c < classes; c++) weightOf[c] = counts[c] ? n / (classes * counts[c]) : 0;
 	}
 	const optimizer = tf.train.adam(opts.learningRate);
-	const rng = createRng(opts.seed);
 	const variables = mlpVariables(mlp);
-	const losses: number[] = [];
 	const batchRows = new Float32Array(opts.batchSize * d);
 	const batchLabels = new Int32Array(opts.batchSize);
 	const batchWeights = new Float32Array(opts.batchSize);
 	try {
-		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-			const order = permutation(n, rng);
-			// The loss stays on the backend until the epoch ends: reading it back after every batch
-			// would stall WebGL's pipeline once per batch.
-			let total: tf.Scalar = tf.scalar(0);
-			let batches = 0;
-			let lastYield = performance.now();
-			for (let start = 0; start < n; start += opts.batchSize) {
-				if (opts.signal?.aborted) total.dispose();
-				throwIfAborted(opts.signal);
-				const m = Math.min(opts.batchSize, n - start);
+		const report = await trainLoop(
+			{ ...opts, n, onEpoch: opts.onEpoch },
+			({ indices }) => {
+				const m = indices.length;
 				for (let j = 0; j < m; j++) {
-					const i = order[start + j];
+					const i = indices[j];
 					batchRows.set(rows.subarray(i * d, (i + 1) * d), j * d);
 					batchLabels[j] = labels[i];
 					batchWeights[j] = weightOf[labels[i]];
@@ -181,28 +139,16 @@ export async function trainMlp(
 					const w =
 						opts.classWeight === 'balanced' ? tf.tensor1d(batchWeights.subarray(0, m)) : undefined;
 					return optimizer.minimize(
-						() => mlpLoss(mlpLogits(mlp, x), y, w),
+						() => meanCrossEntropy(mlpLogits(mlp, x), y, w),
 						true,
 						variables
 					) as tf.Scalar;
 				});
-				const next = tf.add(total, loss) as tf.Scalar;
-				tf.dispose([total, loss]);
-				total = next;
-				batches++;
-				if (performance.now() - lastYield > YIELD_EVERY_MS) {
-					await yieldToEventLoop();
-					lastYield = performance.now();
-				}
+				return { loss };
 			}
-			const sum = (await total.data())[0];
-			total.dispose();
-			losses.push(sum / batches);
-			opts.onEpoch?.(epoch, sum / batches);
-			await yieldToEventLoop();
-		}
+		);
+		return report.losses;
 	} finally {
 		optimizer.dispose();
 	}
-	return losses;
 }

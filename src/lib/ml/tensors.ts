@@ -19,3 +19,17 @@ export function labelTensor(set: DigitSet, start = 0, end = set.count): tf.Tenso
 		'int32'
 	);
 }
+
+/**
+ * sign(t) exactly, on every backend: -1, 0 or +1 from comparisons. The WASM backend's Sign kernel
+ * (tfjs 4.22, cc/kernels/Sign.cc) returns 0 for |t| < FLT_EPSILON (1.2e-7); gradients of a
+ * batch-mean loss are often that small (they shrink with the batch size), so on WASM tf.sign left
+ * a third to a half of the CNN's test digits wholly unperturbed, and FGSM looked several times
+ * weaker there than on CPU or WebGL. Comparisons have no such threshold. Allocates; the caller
+ * owns tidy.
+ */
+export function exactSign<T extends tf.Tensor>(t: T): T {
+	return tf.tidy(() =>
+		tf.sub(tf.cast(tf.greater(t, 0), 'float32'), tf.cast(tf.less(t, 0), 'float32'))
+	) as T;
+}

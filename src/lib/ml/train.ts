@@ -1,14 +1,14 @@
 /**
- * Minibatch training of a digit classifier, optionally adversarial. Used by `npm run train`
- * (Node) and by labs that train in the browser; it yields between batches, reports progress and
- * stops on an AbortSignal.
+ * Minibatch training of a digit classifier, optionally adversarial, on the shared loop
+ * (train-loop.ts). Used by `npm run train` (Node) and by labs that train in the browser.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherDigits, MNIST_SIDE, type DigitSet } from '../data/mnist';
-import { crossEntropy, type Classifier } from './classifier';
-import { fgsm } from './attacks/fgsm';
-import { createRng, permutation, randomInt, type Rng } from './rng';
-import { throwIfAborted, yieldToEventLoop } from './yield';
+import type { Classifier } from './classifier';
+import { meanCrossEntropy } from './losses';
+import { trainLoop } from './train-loop';
+import { fgsm } from './adversarial/fgsm';
+import { randomInt, type Rng } from '../base/rng';
 
 export interface TrainOptions {
 	epochs: number;
@@ -28,7 +28,8 @@ export interface TrainOptions {
 	/** Shift each training digit by up to this many pixels in x and y (seeded); 0 = off. */
 	maxShift?: number;
 	signal?: AbortSignal;
-	onBatch?: (done: number, total: number) => void;
+	/** steps done and steps in all, over every epoch */
+	onProgress?: (done: number, total: number) => void;
 	onEpoch?: (report: EpochReport) => void;
 }
 
@@ -38,57 +39,51 @@ export interface EpochReport {
 	ms: number;
 }
 
-const YIELD_EVERY_MS = 30;
-
 export async function trainClassifier(
 	classifier: Classifier,
 	data: DigitSet,
 	opts: TrainOptions
 ): Promise<EpochReport[]> {
 	const optimizer = tf.train.adam(opts.learningRate);
-	const rng = createRng(opts.seed);
 	const reports: EpochReport[] = [];
-	const batchesPerEpoch = Math.ceil(data.count / opts.batchSize);
 	try {
-		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-			const start = performance.now();
-			setLearningRate(optimizer, learningRateAt(epoch, opts));
-			const order = permutation(data.count, rng);
-			let lossSum = 0;
-			let lastYield = performance.now();
-			for (let b = 0; b < batchesPerEpoch; b++) {
-				throwIfAborted(opts.signal);
-				const idx = order.subarray(b * opts.batchSize, (b + 1) * opts.batchSize);
-				const { pixels, labels } = gatherDigits(data, idx);
+		await trainLoop(
+			{
+				n: data.count,
+				batchSize: opts.batchSize,
+				epochs: opts.epochs,
+				seed: opts.seed,
+				signal: opts.signal,
+				onEpochStart: (epoch) => setLearningRate(optimizer, learningRateAt(epoch, opts)),
+				onProgress: opts.onProgress,
+				onEpoch: (epoch, loss, ms) => {
+					const report = { epoch, loss, ms };
+					reports.push(report);
+					opts.onEpoch?.(report);
+				}
+			},
+			({ indices, rng }) => {
+				const { pixels, labels } = gatherDigits(data, indices);
 				if (opts.maxShift) shiftDigits(pixels, opts.maxShift, rng);
 				const loss = tf.tidy(() => {
-					const x = tf.tensor4d(pixels, [idx.length, MNIST_SIDE, MNIST_SIDE, 1]);
+					const x = tf.tensor4d(pixels, [indices.length, MNIST_SIDE, MNIST_SIDE, 1]);
 					const y = tf.tensor1d(labels, 'int32');
 					const adv = opts.adversarial;
 					const xAdv = adv ? fgsm(classifier, x, y, adv.eps) : null;
 					return optimizer.minimize(
 						() => {
-							const clean = crossEntropy(classifier.logits(x), y);
+							const clean = meanCrossEntropy(classifier.logits(x), y);
 							if (!adv || !xAdv) return clean;
-							const attacked = crossEntropy(classifier.logits(xAdv), y);
+							const attacked = meanCrossEntropy(classifier.logits(xAdv), y);
 							return tf.add(tf.mul(clean, adv.weight), tf.mul(attacked, 1 - adv.weight));
 						},
 						true,
 						classifier.variables
 					) as tf.Scalar;
 				});
-				lossSum += (await loss.data())[0];
-				loss.dispose();
-				opts.onBatch?.(b + 1, batchesPerEpoch);
-				if (performance.now() - lastYield > YIELD_EVERY_MS) {
-					await yieldToEventLoop();
-					lastYield = performance.now();
-				}
+				return { loss };
 			}
-			const report = { epoch, loss: lossSum / batchesPerEpoch, ms: performance.now() - start };
-			reports.push(report);
-			opts.onEpoch?.(report);
-		}
+		);
 	} finally {
 		optimizer.dispose();
 	}

@@ -23,12 +23,13 @@ import {
 	wasmSupported,
 	wasmFeatures,
 	watchWebGLContext
-} from '$lib/ml/backend-browser';
+} from '$lib/runtime/backend-browser';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
 import { modelCardPath, parseModelCard, type ModelCard } from '$lib/ml/model-card';
 import { modelFromArtifacts, modelPath, type ModelId } from '$lib/ml/models';
 import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
 import { assetUrl, fetchAsset } from './assets';
+import { registerTestHook } from './test-hooks';
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
 
@@ -59,9 +60,21 @@ export class LabRuntime {
 	#models = new Map<ModelId, Promise<{ model: tfl.LayersModel; classifier: Classifier }>>();
 	#digits = new Map<MnistSplit, Promise<DigitSet>>();
 	#cards = new Map<ModelId, Promise<ModelCard>>();
+	#listeners = new Set<(reason: string) => void>();
 	/* eslint-enable svelte/prefer-svelte-reactivity */
 	#unwatch: () => void = () => {};
 	#starting: Promise<void> | null = null;
+	#nextChangeReason: string | null = null;
+
+	/**
+	 * Calls `listener` whenever the active backend is replaced (the menu, or a lost WebGL context),
+	 * with the reason in words; running jobs use it to stop, since their tensors went with the old
+	 * backend. Returns the unsubscribe function.
+	 */
+	onBackendChange(listener: (reason: string) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
 
 	/** Starts the backend asked for in ?backend= (or auto). Safe to call more than once. */
 	start(search: string): Promise<void> {
@@ -102,6 +115,7 @@ export class LabRuntime {
 
 	async #activate(name: BackendName) {
 		if (this.backend === name && tf.getBackend() === name) return;
+		const replacing = this.generation > 0;
 		this.#dropModels();
 		await activateBrowserBackend(name);
 		this.backend = name;
@@ -109,6 +123,12 @@ export class LabRuntime {
 		this.generation++;
 		this.#unwatch();
 		this.#unwatch = watchWebGLContext(() => void this.#onContextLost());
+		if (replacing) {
+			const reason =
+				this.#nextChangeReason ?? `the backend changed to ${BACKEND_NOTES[name].label}`;
+			this.#nextChangeReason = null;
+			for (const listener of [...this.#listeners]) listener(reason);
+		}
 		this.#exposeForTests();
 	}
 
@@ -116,6 +136,7 @@ export class LabRuntime {
 		this.#models.clear(); // their textures died with the context
 		discardWebGLBackend();
 		this.backend = null;
+		this.#nextChangeReason = 'the GPU context was lost (GPU reset); the lab moved to WASM';
 		await this.use('wasm');
 		this.notice =
 			'The WebGL context was lost (GPU reset or too many tabs); the lab moved to WASM and kept your work.';
@@ -186,14 +207,14 @@ export class LabRuntime {
 		return result;
 	}
 
-	/** Hooks for the browser tests and the bench, which drive real pages. */
+	/** What the browser tests and the bench may read (only when they asked; see test-hooks.ts). */
 	#exposeForTests() {
-		(globalThis as unknown as { __aiLab?: object }).__aiLab = {
+		registerTestHook('runtime', {
 			backend: () => tf.getBackend(),
 			numTensors: () => tf.memory().numTensors,
 			loseWebGLContext,
 			wasm: () => this.wasm
-		};
+		});
 	}
 }
 

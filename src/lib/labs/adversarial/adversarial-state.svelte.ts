@@ -1,26 +1,35 @@
 /**
- * State of the adversarial-examples lab: the learner's inputs (a typed table that round-trips
+ * State of the adversarial-examples lab: the learner's inputs (the settings table, round-tripped
  * through the URL), and the results of attacking the chosen digit, recomputed whenever an input
- * changes. Moving eps under FGSM costs one forward pass: the attack direction is cached per digit,
- * model and target (in a tensor that this class owns and disposes in destroy()).
+ * changes (a 'restart' job: the latest input wins). Moving eps under FGSM costs one forward pass:
+ * the attack direction is cached per digit, model and target, in a tensor this class owns and
+ * disposes in destroy(). The tensor work itself lives in $lib/ml/adversarial/one-digit.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { tick } from 'svelte';
+import type * as tf from '@tensorflow/tfjs-core';
+import { argmax } from '$lib/base/argmax';
 import { digitPixels, type DigitSet } from '$lib/data/mnist';
-import { pgdAsync } from '$lib/ml/attacks/pgd';
 import type { Classifier } from '$lib/ml/classifier';
 import {
-	argmax,
 	attackDirection,
 	classifyOne,
-	digitTensorOf,
 	perturbationNorms,
+	pgdFlippingEps,
+	pgdOne,
 	smallestFlippingEps,
 	stepAndClassify
-} from '$lib/ml/one-digit';
-import { createRng } from '$lib/ml/rng';
+} from '$lib/ml/adversarial/one-digit';
+import { throwIfAborted } from '$lib/ml/yield';
+import { Job, type JobContext } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { DEFAULTS, EPS_MAX, EPS_STEP, normalizeParams, type AdversarialParams } from './params';
+import {
+	DEFAULTS,
+	EPS_MAX,
+	EPS_STEP,
+	reachOf,
+	stepSizeOf,
+	URL_PARAMS,
+	type AdversarialParams
+} from './settings';
 
 export interface AttackView {
 	/** which digit, model and attack settings produced this view */
@@ -47,8 +56,9 @@ const FLIP_GRID = Array.from(
 	{ length: Math.round(EPS_MAX / EPS_STEP) + 1 },
 	(_, k) => +(k * EPS_STEP).toFixed(4)
 );
-const PGD_FLIP_GRID = FLIP_GRID.filter((_, k) => k % 5 === 0);
-const TIMINGS_KEPT = 1000;
+/** PGD's result depends on eps, so each grid point is a full attack: a coarser grid. */
+export const PGD_FLIP_STEP = 0.025;
+const PGD_FLIP_GRID = FLIP_GRID.filter((_, k) => k % Math.round(PGD_FLIP_STEP / EPS_STEP) === 0);
 
 export class AdversarialLab {
 	params = $state<AdversarialParams>({ ...DEFAULTS });
@@ -62,8 +72,12 @@ export class AdversarialLab {
 	flipEps = $state<number | null | undefined>(undefined);
 	/** whether flipEps comes from the coarse PGD grid */
 	flipEpsCoarse = $state(false);
-	error = $state<string | null>(null);
+	loadError = $state<string | null>(null);
+	/** the attack on the current digit; the latest input wins */
+	readonly compute = new Job<'attack'>({ policy: 'restart', stopOnBackendChange: false });
 
+	/** settings out of range, by field: shown beside each field; nothing is computed meanwhile */
+	problems = $derived(URL_PARAMS.invalid(this.params));
 	original = $derived(
 		this.custom?.pixels ??
 			(this.digits && this.params.digit < this.digits.count
@@ -73,40 +87,59 @@ export class AdversarialLab {
 	trueLabel = $derived(this.custom || !this.digits ? null : this.digits.labels[this.params.digit]);
 	/** the class the attack pushes away from: the true label, or the model's own answer for a custom digit */
 	attackedLabel = $derived(this.trueLabel ?? this.before?.predicted ?? null);
-	sourceName = $derived(this.custom ? this.custom.source : `held-out digit #${this.params.digit}`);
+	sourceName = $derived(
+		this.custom
+			? this.custom.source
+			: this.trueLabel === null
+				? `test image ${this.params.digit}`
+				: `test image ${this.params.digit} (a ${this.trueLabel})`
+	);
 	/** identifies the digit itself: two drawings with the same name are different digits */
 	sourceKey = $derived(this.custom ? `custom#${this.custom.id}` : `gallery#${this.params.digit}`);
-
-	/** eps slider input -> updated prediction in the DOM, ms (read by the bench) */
-	readonly updateTimes: number[] = [];
+	/**
+	 * Why the chosen attack cannot run on this digit, with what to do instead; null when it can.
+	 * Targeted FGSM towards the digit's own class has nothing to do.
+	 */
+	attackProblem = $derived.by(() => {
+		const p = this.params;
+		const own = this.attackedLabel;
+		if (p.attack !== 'targeted' || own === null || p.target !== own) return null;
+		const probs = this.before?.probs;
+		let runnerUp = (own + 1) % 10;
+		if (probs) {
+			const others = Array.from(probs, (v, k) => (k === own ? -1 : v));
+			runnerUp = argmax(others);
+		}
+		return `The target ${p.target} is the class this digit already is: there is nothing to push towards. Pick another target class, e.g. ${runnerUp} (the model's second choice).`;
+	});
+	/** BIM/PGD with a fixed step that cannot travel as far as eps: say so beside the result */
+	reachNote = $derived.by(() => {
+		const p = this.params;
+		if (p.attack !== 'pgd' || p.stepRule !== 'fixed' || this.problems.length) return null;
+		const reach = reachOf(p);
+		if (reach >= p.eps - 1e-9) return null;
+		return `${p.steps} steps of ${p.stepSize} move a pixel at most ${+reach.toFixed(4)} from its start, less than eps ${p.eps}: the attack cannot use its whole budget. Use 2.5 × eps / steps, or more steps.`;
+	});
 
 	#direction: tf.Tensor4D | null = null;
 	#directionKey = '';
 	#flipKey = '';
-	#stamp: number | null = null;
-	#running = false;
-	#pending = false;
-	#destroyed = false;
 	#nextCustomId = 1;
-	#drainToken = 0;
-	#drainGeneration = -1;
+	#destroyed = false;
+
+	get error(): string | null {
+		return this.loadError ?? this.compute.error;
+	}
 
 	async loadDigits() {
 		try {
-			const digits = await runtime.digits('test');
-			if (this.params.digit >= digits.count) {
-				this.error = `?digit=${this.params.digit} is past the last held-out digit (${digits.count - 1}); showing digit 0`;
-				this.params.digit = 0;
-			}
-			this.digits = digits;
+			this.digits = await runtime.digits('test');
 		} catch (err) {
-			this.error = (err as Error).message;
+			this.loadError = (err as Error).message;
 		}
 	}
 
-	/** Called by the eps slider with the time of the input event. */
-	setEps(eps: number, stamp = performance.now()) {
-		this.#stamp = stamp;
+	setEps(eps: number) {
 		this.params.eps = eps;
 	}
 
@@ -119,66 +152,51 @@ export class AdversarialLab {
 		this.custom = { pixels, source, id: this.#nextCustomId++ };
 	}
 
-	/**
-	 * Recompute after any input change: the latest request wins, none runs twice at once. A lost
-	 * WebGL context can leave a readback that never settles; after a backend change a new loop
-	 * takes over and the stranded one, should it ever wake, bows out.
-	 */
+	/** Recompute after any input change, unless a setting is out of range. */
 	request() {
-		this.#pending = true;
-		if (!this.#running || this.#drainGeneration !== runtime.generation) void this.#drain();
+		if (this.#destroyed || this.problems.length || !this.original) return;
+		void this.compute.run('attack', (ctx) => this.#compute(ctx));
 	}
 
-	async #drain() {
-		const token = ++this.#drainToken;
-		this.#drainGeneration = runtime.generation;
-		this.#running = true;
-		while (this.#pending && !this.#destroyed && token === this.#drainToken) {
-			this.#pending = false;
-			try {
-				await this.#compute();
-			} catch (err) {
-				// Keep the last good result on screen, say what failed, and go on with newer input.
-				this.error = (err as Error).message;
-				if (this.flipEps === undefined) this.flipEps = null;
-			}
-		}
-		if (token === this.#drainToken) this.#running = false;
-	}
-
-	async #compute() {
+	async #compute(ctx: JobContext) {
 		// Everything this computation depends on, read once before the first await.
 		const pixels = this.original;
 		if (!pixels || runtime.status !== 'ready') return;
-		const p = normalizeParams(this.params);
+		const p = $state.snapshot(this.params) as AdversarialParams;
 		const sourceKey = this.sourceKey;
 		const trueLabel = this.trueLabel;
-		const stamp = this.#stamp;
-		this.#stamp = null;
-		const baseKey = `${runtime.generation}|${p.model}|${sourceKey}`;
+		const generation = runtime.generation;
+		const baseKey = `${generation}|${p.model}|${sourceKey}`;
 		if (this.before?.key !== baseKey) {
 			// A new digit or model: do not leave the old one's results beside it.
 			this.view = null;
 			this.flipEps = undefined;
 		}
-
 		const classifier = await runtime.classifier(p.model);
-		if (this.#stale()) return;
+		throwIfAborted(ctx.signal);
 		if (this.before?.key !== baseKey) {
 			const probs = await runtime.timed(`${p.model}: classify`, () =>
 				classifyOne(classifier, pixels)
 			);
-			if (this.#stale()) return;
+			throwIfAborted(ctx.signal);
 			this.before = { key: baseKey, probs, predicted: argmax(probs) };
 		}
+		if (this.attackProblem) return;
 		const label = trueLabel ?? this.before.predicted;
 		const goal: Goal = p.attack === 'targeted' ? { target: p.target } : { label };
 		const attackKey = `${baseKey}|${p.attack}|${JSON.stringify(goal)}`;
+		const pgdOpts = {
+			steps: p.steps,
+			stepSize: stepSizeOf(p),
+			randomStart: p.randomStart,
+			seed: p.seed,
+			signal: ctx.signal
+		};
 
 		let result: { adversarial: Float32Array; probs: Float32Array };
 		if (p.attack === 'pgd') {
 			result = await runtime.timed(`${p.model}: PGD, ${p.steps} steps`, () =>
-				this.#pgd(classifier, pixels, label, p, p.eps)
+				pgdOne(classifier, pixels, label, p.eps, pgdOpts)
 			);
 		} else {
 			const direction = this.#directionFor(classifier, pixels, attackKey, goal);
@@ -186,8 +204,7 @@ export class AdversarialLab {
 				stepAndClassify(classifier, pixels, direction, p.eps)
 			);
 		}
-		if (this.#destroyed) return;
-		this.error = null;
+		throwIfAborted(ctx.signal);
 		this.view = {
 			key: attackKey,
 			eps: p.eps,
@@ -197,17 +214,21 @@ export class AdversarialLab {
 			probs: result.probs,
 			predicted: argmax(result.probs)
 		};
-		if (stamp !== null) {
-			await tick();
-			this.updateTimes.push(performance.now() - stamp);
-			if (this.updateTimes.length > TIMINGS_KEPT) this.updateTimes.shift();
-		}
-		if (!this.#pending) await this.#updateFlipEps(classifier, pixels, label, p, attackKey, goal);
-	}
 
-	/** A newer input arrived, or the lab is gone: this computation's results would be stale. */
-	#stale() {
-		return this.#pending || this.#destroyed || this.#drainGeneration !== runtime.generation;
+		// The smallest flipping eps, once per digit and attack (PGD: and its settings).
+		const pgdPart =
+			p.attack === 'pgd' ? `|${p.steps}|${stepSizeOf(p)}|${p.randomStart}|${p.seed}` : '';
+		const flipKey = attackKey + pgdPart;
+		if (flipKey === this.#flipKey) return;
+		this.flipEps = undefined;
+		const found =
+			p.attack === 'pgd'
+				? await pgdFlippingEps(classifier, pixels, label, PGD_FLIP_GRID, pgdOpts)
+				: await smallestFlippingEps(classifier, pixels, this.#direction!, FLIP_GRID, goal);
+		throwIfAborted(ctx.signal);
+		this.flipEpsCoarse = p.attack === 'pgd';
+		this.flipEps = found;
+		this.#flipKey = flipKey;
 	}
 
 	#directionFor(classifier: Classifier, pixels: Float32Array, key: string, goal: Goal) {
@@ -216,69 +237,6 @@ export class AdversarialLab {
 		this.#direction = attackDirection(classifier, pixels, goal);
 		this.#directionKey = key;
 		return this.#direction;
-	}
-
-	async #pgd(
-		classifier: Classifier,
-		pixels: Float32Array,
-		label: number,
-		p: AdversarialParams,
-		eps: number
-	) {
-		const x = digitTensorOf(pixels);
-		const y = tf.tensor1d([label], 'int32');
-		let adv: tf.Tensor4D | null = null;
-		let probs: tf.Tensor | null = null;
-		try {
-			adv = await pgdAsync(classifier, x, y, {
-				eps,
-				steps: p.steps,
-				stepSize: p.stepSize,
-				randomStart: p.randomStart,
-				rng: createRng(p.seed)
-			});
-			const a = adv;
-			probs = tf.tidy(() => tf.softmax(classifier.logits(a)));
-			const [adversarial, values] = await Promise.all([adv.data(), probs.data()]);
-			return { adversarial: adversarial as Float32Array, probs: values as Float32Array };
-		} finally {
-			tf.dispose([x, y]);
-			if (adv) adv.dispose();
-			if (probs) probs.dispose();
-		}
-	}
-
-	async #updateFlipEps(
-		classifier: Classifier,
-		pixels: Float32Array,
-		label: number,
-		p: AdversarialParams,
-		attackKey: string,
-		goal: Goal
-	) {
-		const pgdPart =
-			p.attack === 'pgd' ? `|${p.steps}|${p.stepSize}|${p.randomStart}|${p.seed}` : '';
-		const key = attackKey + pgdPart;
-		if (key === this.#flipKey) return;
-		this.flipEps = undefined;
-		let found: number | null = null;
-		if (p.attack === 'pgd') {
-			// PGD's result depends on eps, so each grid point is a full attack: a coarser grid.
-			for (const eps of PGD_FLIP_GRID) {
-				if (this.#stale()) return; // the learner moved on; try again on the next compute
-				const { probs } = await this.#pgd(classifier, pixels, label, p, eps);
-				if (argmax(probs) !== label) {
-					found = eps;
-					break;
-				}
-			}
-		} else {
-			found = await smallestFlippingEps(classifier, pixels, this.#direction!, FLIP_GRID, goal);
-		}
-		if (this.#destroyed) return;
-		this.flipEpsCoarse = p.attack === 'pgd';
-		this.flipEps = found;
-		this.#flipKey = key;
 	}
 
 	#disposeDirection() {
@@ -293,6 +251,7 @@ export class AdversarialLab {
 
 	destroy() {
 		this.#destroyed = true;
+		this.compute.destroy();
 		this.#disposeDirection();
 	}
 }

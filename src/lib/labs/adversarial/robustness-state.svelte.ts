@@ -1,9 +1,9 @@
 /**
  * The adversarial lab's batch experiments: robustness curves (accuracy against eps over many
- * held-out digits) for the three models and two input defences, and the transfer matrix. Runs are
- * cancellable and report progress; results are plain numbers, safe to keep in reactive state.
+ * held-out digits) for the three models and two input defences, and the transfer matrix. They run
+ * as one exclusive job (progress, cancel); results are plain numbers, safe in reactive state.
  */
-import { DEFENCES, defended, type DefenceId } from '$lib/ml/defences';
+import { DEFENCES, defended, type DefenceId } from '$lib/ml/adversarial/defences';
 import { MODEL_IDS, type ModelId } from '$lib/ml/models';
 import {
 	robustnessCurve,
@@ -11,12 +11,14 @@ import {
 	type AttackSpec,
 	type RobustnessPoint,
 	type TransferMatrix
-} from '$lib/ml/robustness';
+} from '$lib/ml/adversarial/robustness';
+import { Job } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { normalizeParams, type AdversarialParams } from './params';
+import { stepSizeOf, URL_PARAMS, type AdversarialParams } from './settings';
 
 export const CURVE_EPS = Array.from({ length: 21 }, (_, k) => +(k * 0.025).toFixed(3));
-export const SAMPLE_CHOICES = [100, 500, 1000, 2000] as const;
+/** The transfer matrix attacks at most this many digits (three models each). */
+export const TRANSFER_MAX_DIGITS = 1000;
 
 export interface CurveSeries {
 	id: string;
@@ -33,111 +35,112 @@ export function attackSpecOf(p: AdversarialParams): AttackSpec {
 		? {
 				kind: 'pgd',
 				steps: p.steps,
-				stepSize: p.stepSize,
+				stepSize: stepSizeOf(p),
 				randomStart: p.randomStart,
 				seed: p.seed
 			}
 		: { kind: 'fgsm' };
 }
 
+/** "FGSM", "PGD, 10 steps of 2.5 eps / steps", "BIM, 10 steps of 0.025". */
+export function attackLabelOf(attack: AttackSpec): string {
+	if (attack.kind === 'fgsm') return 'FGSM';
+	const size = attack.stepSize === undefined ? '2.5 eps / steps' : String(attack.stepSize);
+	return `${attack.randomStart ? 'PGD' : 'BIM'}, ${attack.steps} steps of ${size}`;
+}
+
 export class RobustnessRun {
-	samples = $state<number>(1000);
-	running = $state<'curves' | 'transfer' | null>(null);
-	progress = $state(0);
-	status = $state('');
-	error = $state<string | null>(null);
+	readonly job = new Job<'curves' | 'transfer'>({ cancelled: 'cancelled; the finished curves stay' });
 	series = $state.raw<CurveSeries[]>([]);
 	attackLabel = $state('');
-	transfer = $state.raw<(TransferMatrix & { eps: number; samples: number }) | null>(null);
-	#controller: AbortController | null = null;
+	samples = $state(0);
+	transfer = $state.raw<(TransferMatrix & { eps: number; samples: number; attack: string }) | null>(
+		null
+	);
 
-	cancel() {
-		this.#controller?.abort();
-	}
-
-	async runCurves(live: AdversarialParams) {
+	/** The settings a run takes, checked: a value out of range refuses the run with its message. */
+	#settings(live: AdversarialParams): AdversarialParams {
 		// The learner may keep moving the controls while this runs; the run keeps its settings.
-		const p = normalizeParams($state.snapshot(live) as AdversarialParams);
-		const plan: { model: ModelId; defence: DefenceId }[] = [
-			...MODEL_IDS.map((model) => ({ model, defence: 'none' as const })),
-			{ model: p.model, defence: 'bit-depth-1' },
-			{ model: p.model, defence: 'median-2' }
-		];
-		const attack = attackSpecOf(p);
-		this.attackLabel =
-			attack.kind === 'pgd'
-				? `${attack.randomStart ? 'PGD' : 'BIM'}, ${attack.steps} steps`
-				: 'FGSM';
-		await this.#guard('curves', async (signal) => {
-			const digits = await runtime.digits('test');
-			const results: CurveSeries[] = [];
-			this.series = [];
-			for (const [k, item] of plan.entries()) {
-				const classifier = await runtime.classifier(item.model);
-				const label =
-					item.defence === 'none' ? item.model : `${item.model} + ${DEFENCES[item.defence].label}`;
-				this.status = `${label} (${k + 1} of ${plan.length})`;
-				const t0 = performance.now();
-				const points = await runtime.timed(
-					`${label}: ${this.samples} digits x ${CURVE_EPS.length} eps`,
-					() =>
-						robustnessCurve(classifier, digits, CURVE_EPS, {
-							attack,
-							evaluateOn: item.defence === 'none' ? classifier : defended(classifier, item.defence),
-							limit: this.samples,
-							signal,
-							onProgress: (done, total) => (this.progress = (k + done / total) / plan.length)
-						})
+		const p = $state.snapshot(live) as AdversarialParams;
+		const bad = URL_PARAMS.invalid(p);
+		if (bad.length) throw new Error(bad.map((b) => `${String(b.name)} ${b.message}`).join('; '));
+		return p;
+	}
+
+	runCurves(live: AdversarialParams) {
+		return this.job.run(
+			'curves',
+			async ({ signal, progress, status }) => {
+				const p = this.#settings(live);
+				const plan: { model: ModelId; defence: DefenceId }[] = [
+					...MODEL_IDS.map((model) => ({ model, defence: 'none' as const })),
+					{ model: p.model, defence: 'bit-depth-1' },
+					{ model: p.model, defence: 'median-2' }
+				];
+				const attack = attackSpecOf(p);
+				this.attackLabel = attackLabelOf(attack);
+				this.samples = p.samples;
+				const digits = await runtime.digits('test');
+				const results: CurveSeries[] = [];
+				this.series = [];
+				for (const [k, item] of plan.entries()) {
+					const classifier = await runtime.classifier(item.model);
+					const label =
+						item.defence === 'none' ? item.model : `${item.model} + ${DEFENCES[item.defence].label}`;
+					status(`${label} (${k + 1} of ${plan.length})`);
+					const t0 = performance.now();
+					const points = await runtime.timed(
+						`${label}: ${p.samples} digits x ${CURVE_EPS.length} eps`,
+						() =>
+							robustnessCurve(classifier, digits, CURVE_EPS, {
+								attack,
+								evaluateOn: item.defence === 'none' ? classifier : defended(classifier, item.defence),
+								limit: p.samples,
+								signal,
+								onProgress: (done, total) => progress((k + done / total) / plan.length)
+							})
+					);
+					results.push({
+						id: `${item.model}|${item.defence}`,
+						label,
+						...item,
+						points,
+						ms: performance.now() - t0
+					});
+					this.series = [...results];
+				}
+			},
+			{ done: 'done' }
+		);
+	}
+
+	runTransfer(live: AdversarialParams) {
+		return this.job.run(
+			'transfer',
+			async ({ signal, progress, status }) => {
+				const p = this.#settings(live);
+				const attack = attackSpecOf(p);
+				const samples = Math.min(p.samples, TRANSFER_MAX_DIGITS);
+				const digits = await runtime.digits('test');
+				const models = await Promise.all(
+					MODEL_IDS.map(async (id) => ({ id, classifier: await runtime.classifier(id) }))
 				);
-				results.push({
-					id: `${item.model}|${item.defence}`,
-					label,
-					...item,
-					points,
-					ms: performance.now() - t0
-				});
-				this.series = [...results];
-			}
-		});
+				status(`examples at eps ${p.eps.toFixed(3)} from each model`);
+				const matrix = await runtime.timed(`transfer matrix, ${samples} digits`, () =>
+					transferMatrix(models, digits, p.eps, {
+						attack,
+						limit: samples,
+						signal,
+						onProgress: (done, total) => progress(done / total)
+					})
+				);
+				this.transfer = { ...matrix, eps: p.eps, samples, attack: attackLabelOf(attack) };
+			},
+			{ done: 'done' }
+		);
 	}
 
-	async runTransfer(live: AdversarialParams) {
-		const p = normalizeParams($state.snapshot(live) as AdversarialParams);
-		const attack = attackSpecOf(p);
-		const samples = Math.min(this.samples, 1000);
-		await this.#guard('transfer', async (signal) => {
-			const digits = await runtime.digits('test');
-			const models = await Promise.all(
-				MODEL_IDS.map(async (id) => ({ id, classifier: await runtime.classifier(id) }))
-			);
-			this.status = `examples at eps ${p.eps.toFixed(3)} from each model`;
-			const matrix = await runtime.timed(`transfer matrix, ${samples} digits`, () =>
-				transferMatrix(models, digits, p.eps, {
-					attack,
-					limit: samples,
-					signal,
-					onProgress: (done, total) => (this.progress = done / total)
-				})
-			);
-			this.transfer = { ...matrix, eps: p.eps, samples };
-		});
-	}
-
-	async #guard(kind: 'curves' | 'transfer', work: (signal: AbortSignal) => Promise<void>) {
-		if (this.running) return;
-		this.#controller = new AbortController();
-		this.running = kind;
-		this.progress = 0;
-		this.error = null;
-		try {
-			await work(this.#controller.signal);
-			this.status = 'done';
-		} catch (err) {
-			if ((err as Error).name === 'AbortError') this.status = 'cancelled; the finished curves stay';
-			else this.error = (err as Error).message;
-		} finally {
-			this.running = null;
-			this.#controller = null;
-		}
+	destroy() {
+		this.job.destroy();
 	}
 }

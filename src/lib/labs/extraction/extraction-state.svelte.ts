@@ -14,7 +14,7 @@ import {
 	type FidelityPoint,
 	type Strategy
 } from '$lib/ml/extraction/learning';
-import { PradaMonitor, pradaFalseAlarmRate } from '$lib/ml/extraction/prada';
+import { pradaAlarmAt, pradaFalseAlarmRate } from '$lib/ml/extraction/prada';
 import {
 	attackProblem,
 	PRADA_MIN_DISTANCES,
@@ -29,11 +29,12 @@ import {
 	trainFraudVictim,
 	victimLabelsFor,
 	VICTIM_LABELS,
-	type Victim
+	type Victim,
+	type VictimId
 } from '$lib/ml/extraction/victims';
-import { yieldToEventLoop } from '$lib/ml/yield';
+import { Job, type JobContext } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { DEFAULTS, normalizeParams, outputModeOf, type ExtractionParams } from './params';
+import { DEFAULTS, outputModeOf, outputText, URL_PARAMS, type ExtractionParams } from './settings';
 
 /** Curve points per run: 10, as the bench measures. */
 export const CURVE_POINTS = 10;
@@ -42,7 +43,11 @@ export const PRADA_MIN = PRADA_MIN_DISTANCES;
 
 export interface FidelitySeries {
 	id: string;
+	/** names the victim, the strategy and the output mode */
 	label: string;
+	victim: VictimId;
+	/** agreement of a copy that always gives the victim's majority answer */
+	majority: number;
 	strategy: Strategy;
 	output: string;
 	points: FidelityPoint[];
@@ -64,10 +69,9 @@ export class ExtractionLab {
 	heldOut = $state(0);
 	/** share of held-out inputs where the victim gives its majority answer */
 	majority = $state<number | null>(null);
-	running = $state<string | null>(null);
-	progress = $state(0);
-	status = $state('');
-	error = $state<string | null>(null);
+	readonly job = new Job<string>({ cancelled: 'cancelled; finished points stay' });
+	/** settings out of range: shown beside their fields; every attack waits for them */
+	problems = $derived(URL_PARAMS.invalid(this.params));
 	/** queries answered and billed by the current run's API */
 	queries = $state(0);
 	cost = $state(0);
@@ -79,6 +83,7 @@ export class ExtractionLab {
 		agreement: number;
 		queries: number;
 		output: string;
+		victim: VictimId;
 	} | null>(null);
 	benign = $state.raw<{
 		rate: number;
@@ -91,19 +96,19 @@ export class ExtractionLab {
 	#victim: Victim | null = null;
 	#victimKey = '';
 	#surrogate: { model: Surrogate; label: string } | null = null;
-	#controller: AbortController | null = null;
 
 	get victimLabel(): string {
 		return VICTIM_LABELS[this.params.victim];
 	}
 
 	/** The victim for the current parameters, trained (fraud) or loaded (mnist-cnn) once. */
-	async #ensureVictim(p: ExtractionParams, signal: AbortSignal): Promise<Victim> {
+	async #ensureVictim(p: ExtractionParams, ctx: JobContext): Promise<Victim> {
 		const key = `${p.victim}|${p.victim === 'mnist-cnn' ? 0 : p.seed}|${runtime.generation}`;
 		if (this.#victim && this.#victimKey === key) return this.#victim;
 		this.victimStatus = 'training';
-		this.status =
-			p.victim === 'mnist-cnn' ? 'loading mnist-cnn' : `training the ${VICTIM_LABELS[p.victim]}`;
+		ctx.status(
+			p.victim === 'mnist-cnn' ? 'loading mnist-cnn' : `training the ${VICTIM_LABELS[p.victim]}`
+		);
 		try {
 			let victim: Victim;
 			if (p.victim === 'mnist-cnn') {
@@ -116,8 +121,8 @@ export class ExtractionLab {
 			} else {
 				victim = await trainFraudVictim(p.victim, {
 					seed: p.seed,
-					signal,
-					onProgress: (done, total) => (this.progress = done / total)
+					signal: ctx.signal,
+					onProgress: (done, total) => ctx.progress(done / total)
 				});
 			}
 			this.#victim = victim;
@@ -134,14 +139,24 @@ export class ExtractionLab {
 		}
 	}
 
+	/** The settings a run takes; a value out of range refuses the run with its message. */
+	#settings(): ExtractionParams {
+		const p = $state.snapshot(this.params) as ExtractionParams;
+		const bad = URL_PARAMS.invalid(p);
+		if (bad.length) throw new Error(bad.map((b) => `${String(b.name)} ${b.message}`).join('; '));
+		return p;
+	}
+
 	/** Loads or trains the victim for the current parameters, ahead of any attack. */
 	prepare() {
-		return this.#guard('victim', async (signal) => {
-			await this.#ensureVictim(
-				normalizeParams($state.snapshot(this.params) as ExtractionParams),
-				signal
-			);
-		});
+		if (this.problems.length) return Promise.resolve(false);
+		return this.job.run(
+			'victim',
+			(ctx) => this.#ensureVictim(this.#settings(), ctx).then(() => {}),
+			{
+				done: 'victim ready'
+			}
+		);
 	}
 
 	#api(victim: Victim, p: ExtractionParams, mode: OutputMode): PredictionApi {
@@ -153,13 +168,20 @@ export class ExtractionLab {
 		});
 	}
 
+	/** Why equation solving cannot run with the current settings, or null (the button says it). */
+	equationProblem = $derived(
+		this.problems.length
+			? null
+			: attackProblem('equation', this.params.victim, outputModeOf(this.params), this.params.budget)
+	);
+
 	runEquation() {
-		const p = normalizeParams($state.snapshot(this.params) as ExtractionParams);
-		return this.#guard('equation', async (signal) => {
+		return this.job.run('equation', async (ctx) => {
+			const p = this.#settings();
 			const mode = outputModeOf(p);
 			const problem = attackProblem('equation', p.victim, mode, p.budget);
 			if (problem) throw new Error(problem);
-			const victim = await this.#ensureVictim(p, signal);
+			const victim = await this.#ensureVictim(p, ctx);
 			const api = this.#api(victim, p, mode);
 			const r = await runtime.timed('equation solving', () => runEquation(victim, api, p.seed));
 			this.queries = api.queries;
@@ -174,47 +196,53 @@ export class ExtractionLab {
 				maxParamError: r.maxParamError,
 				agreement: r.agreement,
 				queries: r.queries,
-				output: formatOutputMode(mode)
+				output: outputText(mode),
+				victim: p.victim
 			};
 		});
 	}
 
 	/** One learning attack; `mode` defaults to the API's current output mode. */
 	runCurve(strategy: Strategy, mode?: OutputMode) {
-		const p = normalizeParams($state.snapshot(this.params) as ExtractionParams);
-		return this.#guard(strategy, (signal) =>
-			this.#curve(p, strategy, mode ?? outputModeOf(p), signal)
-		);
+		return this.job.run(strategy, (ctx) => {
+			const p = this.#settings();
+			return this.#curve(p, strategy, mode ?? outputModeOf(p), ctx);
+		});
 	}
 
 	/** The current strategy against full, rounded and label-only answers, one after another. */
 	compareOutputs() {
-		const p = normalizeParams($state.snapshot(this.params) as ExtractionParams);
-		const modes: OutputMode[] = [
-			{ kind: 'probs' },
-			{ kind: 'round', decimals: p.decimals },
-			{ kind: 'label' }
-		];
-		return this.#guard('compare', async (signal) => {
-			for (const mode of modes) await this.#curve(p, p.strategy, mode, signal);
+		return this.job.run('compare', async (ctx) => {
+			const p = this.#settings();
+			const modes: OutputMode[] = [
+				{ kind: 'probs' },
+				{ kind: 'round', decimals: p.decimals },
+				{ kind: 'label' }
+			];
+			const strategy = p.strategy === 'equation' ? 'jacobian' : p.strategy;
+			for (const mode of modes) await this.#curve(p, strategy, mode, ctx);
 		});
 	}
 
-	async #curve(p: ExtractionParams, strategy: Strategy, mode: OutputMode, signal: AbortSignal) {
-		const victim = await this.#ensureVictim(p, signal);
+	async #curve(p: ExtractionParams, strategy: Strategy, mode: OutputMode, ctx: JobContext) {
+		const { signal } = ctx;
+		const victim = await this.#ensureVictim(p, ctx);
 		const api = this.#api(victim, p, mode);
 		const output = formatOutputMode(mode);
 		const id = `${p.victim}|${strategy}|${output}`;
-		const label = `${STRATEGY_LABELS[strategy]}, ${output}`;
+		const label = `${VICTIM_LABELS[p.victim]}: ${STRATEGY_LABELS[strategy]}, ${outputText(mode)}`;
+		const majority = majorityAgreement(victim);
 		this.queries = 0;
 		this.cost = 0;
-		this.status = `${label}: querying`;
+		ctx.status(`${label}: querying`);
 		const points: FidelityPoint[] = [];
 		const started = performance.now();
 		const publish = (alarmAt: number | null, ms: number) => {
 			const entry: FidelitySeries = {
 				id,
 				label,
+				victim: p.victim,
+				majority,
 				strategy,
 				output,
 				points: [...points],
@@ -231,7 +259,7 @@ export class ExtractionLab {
 				onProgress: (sent, total) => {
 					this.queries = api.queries;
 					this.cost = api.cost;
-					this.progress = sent / total;
+					ctx.progress(sent / total);
 				},
 				onPoint: (point) => {
 					points.push(point);
@@ -244,51 +272,40 @@ export class ExtractionLab {
 		const ms = performance.now() - started;
 		if (this.#surrogate) disposeSurrogate(this.#surrogate.model);
 		this.#surrogate = { model: result.surrogate, label };
-		this.status = `${label}: PRADA is reading the queries`;
-		const alarmAt = await this.#prada(victim, p.delta, result.queried, result.answered);
+		ctx.status(`${label}: PRADA is reading the queries`);
+		const options = pradaOptions(victim, p.delta);
+		const alarmAt = await pradaAlarmAt(
+			victim.dims,
+			options,
+			result.queried,
+			result.answered,
+			signal
+		);
 		publish(alarmAt, ms);
-		await this.#benign(victim, p.delta);
-		this.status = `${label}: done in ${(ms / 1000).toFixed(2)} s`;
-	}
-
-	/** Runs PRADA over one client's queries in chunks, so the page keeps painting. */
-	async #prada(victim: Victim, delta: number, queried: Float64Array, answered: Uint8Array) {
-		const d = victim.dims;
-		const monitor = new PradaMonitor(d, pradaOptions(victim, delta));
-		const n = answered.length;
-		for (let start = 0; start < n; start += 100) {
-			const end = Math.min(n, start + 100);
-			monitor.observeAll(queried.subarray(start * d, end * d), answered.subarray(start, end));
-			await yieldToEventLoop();
-		}
-		return monitor.alarmAt;
+		await this.#benign(victim, p.delta, signal);
+		ctx.status(`${label}: done in ${(ms / 1000).toFixed(2)} s`);
 	}
 
 	/** PRADA's false alarms on benign clients at this delta (computed once per victim and delta). */
-	async #benign(victim: Victim, delta: number) {
+	async #benign(victim: Victim, delta: number, signal: AbortSignal) {
 		if (this.benign?.delta === delta) return;
-		await yieldToEventLoop();
 		const clients = victim.tabular ? 20 : 5;
-		const r = pradaFalseAlarmRate(
+		const r = await pradaFalseAlarmRate(
 			victim.dims,
 			victim.benign,
 			(rows) => victimLabelsFor(victim, rows),
-			{
-				...pradaOptions(victim, delta),
-				clients,
-				queries: 300
-			}
+			{ ...pradaOptions(victim, delta), clients, queries: 300, signal }
 		);
 		this.benign = { ...r, delta };
 	}
 
 	runTransfer() {
-		return this.#guard('transfer', async (signal) => {
+		return this.job.run('transfer', async ({ signal, status }) => {
 			const victim = this.#victim;
 			const stolen = this.#surrogate;
 			if (!victim || !stolen)
 				throw new Error('run a learning attack first: transfer needs a stolen copy');
-			this.status = `FGSM on the stolen copy (${stolen.label})`;
+			status(`FGSM on the stolen copy (${stolen.label})`);
 			const r = await runtime.timed('transfer', () =>
 				transferCurve(victim, stolen.model, { signal })
 			);
@@ -303,30 +320,11 @@ export class ExtractionLab {
 	}
 
 	cancel() {
-		this.#controller?.abort();
-	}
-
-	async #guard(kind: string, work: (signal: AbortSignal) => Promise<void>) {
-		if (this.running) return;
-		this.#controller = new AbortController();
-		this.running = kind;
-		this.progress = 0;
-		this.error = null;
-		try {
-			await work(this.#controller.signal);
-			if (kind === 'victim') this.status = 'victim ready';
-		} catch (err) {
-			if ((err as Error).name === 'AbortError') this.status = 'cancelled; finished points stay';
-			else this.error = (err as Error).message;
-		} finally {
-			this.running = null;
-			this.#controller = null;
-			await yieldToEventLoop();
-		}
+		this.job.cancel();
 	}
 
 	destroy() {
-		this.cancel();
+		this.job.destroy();
 		if (this.#surrogate) disposeSurrogate(this.#surrogate.model);
 		this.#surrogate = null;
 		this.#victim = null;

@@ -2,7 +2,7 @@
  * The sweep: every metric against the flip rate for one attack and model, mean and spread over
  * seeds, run once without a defence and once with each defence. Logistic regression trains each
  * sweep's 55 models in one batched fit; the MLP trains one model at a time, so it sweeps fewer
- * rates and seeds.
+ * rates and seeds. A new sweep replaces a running one (a 'restart' job).
  */
 import {
 	POISON_DEFENCES,
@@ -13,6 +13,7 @@ import {
 	type SweepResult
 } from '$lib/ml/poisoning/experiment';
 import type { FlipAttack } from '$lib/ml/poisoning/label-flips';
+import { Job } from '$lib/labs/job.svelte';
 
 export const SWEEP_PLAN: Record<PoisonModel, { rates: number[]; seeds: number }> = {
 	logreg: { rates: Array.from({ length: 11 }, (_, i) => i / 20), seeds: 5 },
@@ -20,57 +21,48 @@ export const SWEEP_PLAN: Record<PoisonModel, { rates: number[]; seeds: number }>
 };
 
 export class SweepRun {
+	readonly job = new Job<'sweep'>({ policy: 'restart', cancelled: 'cancelled' });
 	results = $state.raw<SweepResult[]>([]);
-	running = $state(false);
-	/** which defence is training, and how far */
+	/** which defence is training */
 	stage = $state<PoisonDefence | null>(null);
-	progress = $state(0);
-	error = $state<string | null>(null);
 	/** the setting the results belong to */
 	label = $state('');
-	#controller: AbortController | null = null;
 
-	async run(data: PoisonData, attack: FlipAttack, model: PoisonModel, seed: number) {
-		this.cancel();
-		const controller = new AbortController();
-		this.#controller = controller;
-		this.running = true;
-		this.error = null;
-		this.results = [];
-		this.label = `${attack} flips, ${model}, ${data.name}`;
+	run(data: PoisonData, attack: FlipAttack, model: PoisonModel, seed: number) {
 		const plan = SWEEP_PLAN[model];
-		try {
-			for (const defence of POISON_DEFENCES) {
-				this.stage = defence;
-				this.progress = 0;
-				const result = await poisonSweep(data, {
-					attack,
-					rates: plan.rates,
-					seeds: plan.seeds,
-					seed,
-					model,
-					defence,
-					signal: controller.signal,
-					onProgress: (f) => (this.progress = f)
-				});
-				if (controller.signal.aborted) return;
-				this.results = [...this.results, result];
+		return this.job.run('sweep', async (ctx) => {
+			const { signal, progress } = ctx;
+			this.results = [];
+			this.label = `${attack} flips, ${model}, ${data.name}`;
+			try {
+				for (const defence of POISON_DEFENCES) {
+					this.stage = defence;
+					progress(0);
+					const result = await poisonSweep(data, {
+						attack,
+						rates: plan.rates,
+						seeds: plan.seeds,
+						seed,
+						model,
+						defence,
+						signal,
+						onProgress: progress
+					});
+					if (!ctx.current) return;
+					this.results = [...this.results, result];
+				}
+			} finally {
+				if (ctx.current) this.stage = null;
 			}
-		} catch (e) {
-			if (!controller.signal.aborted) this.error = e instanceof Error ? e.message : String(e);
-		} finally {
-			if (this.#controller === controller) {
-				this.running = false;
-				this.stage = null;
-				this.#controller = null;
-			}
-		}
+		});
 	}
 
 	cancel() {
-		this.#controller?.abort();
-		this.#controller = null;
-		this.running = false;
+		this.job.cancel();
 		this.stage = null;
+	}
+
+	destroy() {
+		this.job.destroy();
 	}
 }

@@ -8,17 +8,16 @@ import {
 	DATASET_INFO,
 	epsilonOf,
 	fraudPrivacyData,
-	measureEpochTimes,
 	mnistPrivacyData,
 	runPrivacyExperiment,
 	type EpochPoint,
-	type EpochTimes,
 	type PrivacyData,
 	type PrivacyDataset,
 	type RunResult
 } from '$lib/ml/privacy/experiment';
+import { Job } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { DEFAULTS, invalidFields, normalizeParams, type PrivacyParams } from './params';
+import { DEFAULTS, SETTINGS, URL_PARAMS, type PrivacyParams } from './settings';
 
 /** Noise multipliers the sweep trains, from little privacy to a lot. */
 export const SWEEP_SIGMAS = [0.5, 0.7, 1, 1.5, 2, 3, 5, 8] as const;
@@ -27,10 +26,7 @@ export type RunSummary = Omit<RunResult, 'history'> & { id: number };
 
 export class PrivacyLab {
 	params = $state<PrivacyParams>({ ...DEFAULTS });
-	running = $state<'train' | 'sweep' | 'bench' | null>(null);
-	progress = $state(0);
-	status = $state('');
-	error = $state<string | null>(null);
+	readonly job = new Job<'train' | 'sweep'>({ cancelled: 'cancelled; finished runs stay' });
 	/** the run being trained: label and its epochs so far */
 	liveLabel = $state('');
 	live = $state.raw<EpochPoint[]>([]);
@@ -38,28 +34,37 @@ export class PrivacyLab {
 	/** non-private baselines by configuration key */
 	baselines = $state.raw<Record<string, RunSummary>>({});
 
-	#controller: AbortController | null = null;
 	// A plain cache, deliberately not reactive: nothing on screen reads it.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#data = new Map<string, PrivacyData>();
 	#nextId = 1;
 
-	/** What is wrong with the inputs right now, in words; empty when a run can start. */
-	problems = $derived.by(() => {
-		const out = invalidFields(this.params).map(({ key, expect }) => `${key} must be ${expect}`);
+	/** Settings out of range, by field (shown beside each field); empty when a run can start. */
+	fieldProblems = $derived(URL_PARAMS.invalid(this.params));
+	/** Problems between fields (each field's own range is checked beside it). */
+	crossProblems = $derived.by(() => {
 		const members = DATASET_INFO[this.params.dataset].members;
-		if (this.params.batch > members)
-			out.push(`batch must be at most ${members}, the ${this.params.dataset} training set`);
-		return out;
+		return this.params.batch > members
+			? [`Batch size must be at most ${members}, the ${this.params.dataset} training set`]
+			: [];
 	});
+	/** What is wrong with the inputs right now, in words; empty when a run can start. */
+	problems = $derived([
+		...this.fieldProblems.map(({ name, message }) => `${SETTINGS.fields[name].label} ${message}`),
+		...this.crossProblems
+	]);
 
-	/** The guarantee the current settings buy, computed by the accountant as the slider moves. */
+	/**
+	 * The guarantee the current settings buy, computed by the accountant as the slider moves; null
+	 * while a setting is out of range (the page says which).
+	 */
 	privacy = $derived.by(() => {
-		const p = normalizeParams(this.params);
+		if (this.problems.length) return null;
+		const p = this.params;
 		const members = DATASET_INFO[p.dataset].members;
 		return epsilonOf(members, {
 			sigma: p.sigma,
-			batchSize: Math.min(p.batch, members),
+			batchSize: p.batch,
 			epochs: p.epochs,
 			delta: p.delta
 		});
@@ -67,14 +72,14 @@ export class PrivacyLab {
 
 	/** runs and baseline of the dataset on screen */
 	shownRuns = $derived(this.runs.filter((r) => r.dataset === this.params.dataset));
-	baseline = $derived(this.baselines[baselineKey(normalizeParams(this.params))] ?? null);
+	baseline = $derived(this.baselines[baselineKey(this.params)] ?? null);
 
 	cancel() {
-		this.#controller?.abort();
+		this.job.cancel();
 	}
 
 	destroy() {
-		this.cancel();
+		this.job.destroy();
 		this.#data.clear();
 	}
 
@@ -82,7 +87,8 @@ export class PrivacyLab {
 		this.runs = [];
 	}
 
-	async #dataFor(dataset: PrivacyDataset, seed: number): Promise<PrivacyData> {
+	/** The training data of a dataset and seed, built once. */
+	async dataFor(dataset: PrivacyDataset, seed: number): Promise<PrivacyData> {
 		const key = `${dataset}|${seed}`;
 		let data = this.#data.get(key);
 		if (!data) {
@@ -120,31 +126,9 @@ export class PrivacyLab {
 		});
 	}
 
-	/** For the bench: DP-SGD against plain SGD epoch times on the current dataset. */
-	measureEpochs(epochs = 5): Promise<EpochTimes | null> {
-		let out: EpochTimes | null = null;
-		return this.#guard('bench', async (signal) => {
-			const p = this.#snapshot();
-			const data = await this.#dataFor(p.dataset, p.seed);
-			this.status = `timing 3 rounds of ${epochs} epochs of DP-SGD and of plain SGD`;
-			out = await measureEpochTimes(
-				data,
-				{
-					sigma: p.sigma,
-					clip: p.clip,
-					batchSize: p.batch,
-					learningRate: DATASET_INFO[p.dataset].learningRate,
-					seed: p.seed
-				},
-				epochs,
-				signal
-			);
-		}).then(() => out);
-	}
-
 	#snapshot(): PrivacyParams {
 		if (this.problems.length) throw new Error(this.problems.join('; '));
-		return normalizeParams($state.snapshot(this.params) as PrivacyParams);
+		return $state.snapshot(this.params) as PrivacyParams;
 	}
 
 	async #ensureBaseline(p: PrivacyParams, signal: AbortSignal) {
@@ -156,7 +140,13 @@ export class PrivacyLab {
 
 	async #one(p: PrivacyParams, sigma: number, signal: AbortSignal, k: number, of: number) {
 		const label = `sigma ${sigma}${of > 1 ? ` (${k + 1} of ${of})` : ''}`;
-		const result = await this.#run(p, sigma, signal, label, (f) => (this.progress = (k + f) / of));
+		const result = await this.#run(
+			p,
+			sigma,
+			signal,
+			label,
+			(f) => (this.job.progress = (k + f) / of)
+		);
 		this.runs = [...this.runs, { ...result, id: this.#nextId++ }];
 	}
 
@@ -167,10 +157,10 @@ export class PrivacyLab {
 		label: string,
 		onFraction: (f: number) => void
 	): Promise<Omit<RunResult, 'history'>> {
-		const data = await this.#dataFor(p.dataset, p.seed);
+		const data = await this.dataFor(p.dataset, p.seed);
 		this.liveLabel = label;
 		this.live = [];
-		this.status = `training: ${label}`;
+		this.job.status = `training: ${label}`;
 		const { history, ...result } = await runtime.timed(`${label}, ${p.epochs} epochs`, () =>
 			runPrivacyExperiment(
 				data,
@@ -196,24 +186,16 @@ export class PrivacyLab {
 		return result;
 	}
 
-	async #guard(kind: 'train' | 'sweep' | 'bench', work: (signal: AbortSignal) => Promise<void>) {
-		if (this.running) return;
-		this.#controller = new AbortController();
-		this.running = kind;
-		this.progress = 0;
-		this.error = null;
-		try {
-			// Train on the backend the page asked for, not on whatever tfjs had before it started.
-			await runtime.start(window.location.search);
-			await work(this.#controller.signal);
-			this.status = 'done';
-		} catch (err) {
-			if ((err as Error).name === 'AbortError') this.status = 'cancelled; finished runs stay';
-			else this.error = (err as Error).message;
-		} finally {
-			this.running = null;
-			this.#controller = null;
-		}
+	#guard(kind: 'train' | 'sweep', work: (signal: AbortSignal) => Promise<void>) {
+		return this.job.run(
+			kind,
+			async ({ signal }) => {
+				// Train on the backend the page asked for, not on whatever tfjs had before it started.
+				await runtime.start(window.location.search);
+				await work(signal);
+			},
+			{ done: 'done' }
+		);
 	}
 }
 

@@ -3,8 +3,9 @@
  * Framework-free float64 maths; the linear solver is written out so every step can be shown in
  * the lab.
  */
-import type { Rng } from '../rng';
-import { argmaxRows, type PredictFn, type PredictionApi } from './victim-api';
+import type { Rng } from '../../base/rng';
+import { type PredictFn, type PredictionApi } from './victim-api';
+import { argmaxRows } from '../../base/argmax';
 
 export interface LogisticParams {
 	weights: Float64Array;

@@ -18,7 +18,7 @@
  * The attacker's side goes through the PredictionApi only; the grader's side (held-out inputs,
  * the victim's own predictions) is used for the fidelity numbers and never for training.
  */
-import { createRng, type Rng } from '../rng';
+import { createRng, type Rng } from '../../base/rng';
 import { throwIfAborted } from '../yield';
 import {
 	createSurrogate,
@@ -29,12 +29,12 @@ import {
 	type Surrogate
 } from './surrogate';
 import {
-	argmaxRows,
 	RateLimitedError,
 	type OutputMode,
 	type PredictionApi,
 	type QueryAnswer
 } from './victim-api';
+import { argmaxRows } from '../../base/argmax';
 import { victimLabelsFor, type Victim } from './victims';
 
 export const STRATEGIES = ['random', 'natural', 'jacobian'] as const;

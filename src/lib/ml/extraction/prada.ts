@@ -10,6 +10,7 @@
  * `minDistances` distances are in (the paper: more than 100), and, as in the paper's Algorithm 1,
  * runs on D' = the distances within 3 standard deviations of their mean (outliers removed).
  */
+import { throwIfAborted, yieldToEventLoop } from '../yield';
 import { shapiroWilk } from './shapiro-wilk';
 
 export interface PradaOptions {
@@ -137,10 +138,34 @@ export class PradaMonitor {
 }
 
 /**
+ * PRADA over one client's whole query log, in chunks of 100 with a yield between them, so a page
+ * stays responsive: the query number of the first alarm, or null. Stops on the signal.
+ */
+export async function pradaAlarmAt(
+	dims: number,
+	options: PradaOptions,
+	queried: Float64Array,
+	answered: ArrayLike<number>,
+	signal?: AbortSignal
+): Promise<number | null> {
+	const monitor = new PradaMonitor(dims, options);
+	const n = answered.length;
+	for (let start = 0; start < n; start += 100) {
+		throwIfAborted(signal);
+		const end = Math.min(n, start + 100);
+		const labels = Array.from({ length: end - start }, (_, i) => answered[start + i]);
+		monitor.observeAll(queried.subarray(start * dims, end * dims), labels);
+		await yieldToEventLoop();
+	}
+	return monitor.alarmAt;
+}
+
+/**
  * The share of benign clients that PRADA flags: `clients` clients each sending `queries` natural
  * queries (from `traffic(count, seed)`, answered by `label`), each watched by its own monitor.
+ * Yields between clients and stops on the signal.
  */
-export function pradaFalseAlarmRate(
+export async function pradaFalseAlarmRate(
 	dims: number,
 	traffic: (count: number, seed: number) => Float64Array,
 	label: (rows: Float64Array) => ArrayLike<number>,
@@ -148,19 +173,20 @@ export function pradaFalseAlarmRate(
 		clients = 10,
 		queries = 300,
 		seed = 1,
+		signal,
 		...options
 	}: PradaOptions & {
 		clients?: number;
 		queries?: number;
 		seed?: number;
+		signal?: AbortSignal;
 	} = {}
-): { rate: number; alarmed: number; clients: number; queries: number } {
+): Promise<{ rate: number; alarmed: number; clients: number; queries: number }> {
 	let alarmed = 0;
 	for (let c = 0; c < clients; c++) {
-		const monitor = new PradaMonitor(dims, options);
+		throwIfAborted(signal);
 		const rows = traffic(queries, seed * 1000 + c);
-		monitor.observeAll(rows, label(rows));
-		if (monitor.alarmAt !== null) alarmed++;
+		if ((await pradaAlarmAt(dims, options, rows, label(rows), signal)) !== null) alarmed++;
 	}
 	return { rate: alarmed / clients, alarmed, clients, queries };
 }

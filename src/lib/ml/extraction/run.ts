@@ -2,7 +2,7 @@
  * What the page, the CLI and the bench share around the attacks: which attack can run against
  * which victim and output, and equation solving scored like the learning attacks.
  */
-import { createRng } from '../rng';
+import { createRng } from '../../base/rng';
 import {
 	agreement,
 	equationSolvingAttack,
@@ -10,7 +10,8 @@ import {
 	type LogisticParams
 } from './equation-solving';
 import type { PradaOptions } from './prada';
-import { argmaxRows, logisticVictim, type OutputMode, type PredictionApi } from './victim-api';
+import { logisticVictim, type OutputMode, type PredictionApi } from './victim-api';
+import { argmaxRows } from '../../base/argmax';
 import { VICTIM_DIMS, type Victim, type VictimId } from './victims';
 
 export const ATTACKS = ['equation', 'random', 'natural', 'jacobian'] as const;

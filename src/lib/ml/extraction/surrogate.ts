@@ -6,12 +6,13 @@
  * It learns from soft targets (the API's probabilities, rounded or not) or from one-hot labels in
  * label-only mode, with one loss for both so that the output modes compare fairly: the
  * cross-entropy against the answered distribution, i.e. distillation (Hinton, Vinyals, Dean 2015,
- * section 2) at temperature 1. trainMlp in mlp.ts takes integer labels only, hence this loop.
+ * section 2) at temperature 1, on the shared training loop.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createMlp, disposeMlp, mlpLogits, mlpVariables, type Mlp } from '../mlp';
-import { createRng, permutation } from '../rng';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { targetCrossEntropy } from '../losses';
+import { exactSign } from '../tensors';
+import { trainLoop } from '../train-loop';
 
 export interface Surrogate {
 	mlp: Mlp;
@@ -72,20 +73,9 @@ function scaled(s: Surrogate, raw: Float64Array): Float32Array {
 	return out;
 }
 
-/**
- * Cross-entropy of the logits against target distributions, summed over rows: [n] P(class 1)
- * for one logit, [n, k] for several. Allocates; the caller owns tidy.
- */
-function softCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor): tf.Scalar {
-	if (logits.shape[1] === 1) {
-		const z = tf.reshape(logits, [-1]);
-		// log(1 + e^z) - y z, written stably.
-		return tf.sum(
-			tf.add(tf.sub(tf.relu(z), tf.mul(targets, z)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))))
-		);
-	}
-	return tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(logits))));
-}
+/** Summed cross-entropy against the answered targets (see targetCrossEntropy). */
+const softCrossEntropy = (logits: tf.Tensor2D, targets: tf.Tensor): tf.Scalar =>
+	tf.sum(targetCrossEntropy(logits, targets));
 
 export interface TrainSurrogateOptions {
 	epochs: number;
@@ -102,7 +92,7 @@ export function targetWidth(s: Surrogate): number {
 
 /**
  * Minibatch Adam (Kingma, Ba 2015) on raw rows and their targets (targetWidth values per row),
- * continuing from the current weights. Yields to the event loop every few dozen batches.
+ * continuing from the current weights.
  */
 export async function trainSurrogate(
 	s: Surrogate,
@@ -118,40 +108,32 @@ export async function trainSurrogate(
 	}
 	if (n === 0) return;
 	const x = scaled(s, raw);
-	const rng = createRng(seed);
 	const optimizer = tf.train.adam(learningRate);
 	const variables = mlpVariables(s.mlp);
 	const bx = new Float32Array(batchSize * d);
 	const by = new Float32Array(batchSize * k);
-	let batches = 0;
 	try {
-		for (let epoch = 0; epoch < epochs; epoch++) {
-			const order = permutation(n, rng);
-			for (let start = 0; start < n; start += batchSize) {
-				throwIfAborted(signal);
-				const m = Math.min(batchSize, n - start);
-				for (let j = 0; j < m; j++) {
-					const i = order[start + j];
-					bx.set(x.subarray(i * d, (i + 1) * d), j * d);
-					by.set(targets.subarray(i * k, (i + 1) * k), j * k);
-				}
-				tf.tidy(() => {
-					const xb = tf.tensor2d(bx.subarray(0, m * d), [m, d]);
-					const yb =
-						k === 1 ? tf.tensor1d(by.subarray(0, m)) : tf.tensor2d(by.subarray(0, m * k), [m, k]);
-					optimizer.minimize(
-						() => tf.div(softCrossEntropy(mlpLogits(s.mlp, xb), yb), m) as tf.Scalar,
-						false,
-						variables
-					);
-				});
-				if (++batches % 40 === 0) await yieldToEventLoop();
+		await trainLoop({ n, batchSize, epochs, seed, signal }, ({ indices }) => {
+			const m = indices.length;
+			for (let j = 0; j < m; j++) {
+				const i = indices[j];
+				bx.set(x.subarray(i * d, (i + 1) * d), j * d);
+				by.set(targets.subarray(i * k, (i + 1) * k), j * k);
 			}
-		}
+			tf.tidy(() => {
+				const xb = tf.tensor2d(bx.subarray(0, m * d), [m, d]);
+				const yb =
+					k === 1 ? tf.tensor1d(by.subarray(0, m)) : tf.tensor2d(by.subarray(0, m * k), [m, k]);
+				optimizer.minimize(
+					() => tf.div(softCrossEntropy(mlpLogits(s.mlp, xb), yb), m) as tf.Scalar,
+					false,
+					variables
+				);
+			});
+		});
 	} finally {
 		optimizer.dispose();
 	}
-	await yieldToEventLoop();
 }
 
 /** Class probabilities [n, classes] row-major for raw rows (binary: [1 - p, p]). */
@@ -194,7 +176,7 @@ export async function surrogateLossSign(
 		const x = tf.tensor2d(scaled(s, raw), [n, s.dims]);
 		const y = k === 1 ? tf.tensor1d(target) : tf.tensor2d(target, [n, k]);
 		const grad = tf.grad((input) => softCrossEntropy(mlpLogits(s.mlp, input as tf.Tensor2D), y))(x);
-		return tf.sub(tf.cast(tf.greater(grad, 0), 'float32'), tf.cast(tf.less(grad, 0), 'float32'));
+		return exactSign(grad);
 	});
 	try {
 		return (await signs.data()) as Float32Array;

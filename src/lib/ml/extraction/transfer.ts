@@ -11,13 +11,14 @@
  * so success means a caught fraud now passes as legitimate.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { lossGradientSign, stepAlong } from '../attacks/fgsm';
+import { lossGradientSign, stepAlong } from '../adversarial/fgsm';
 import type { Classifier } from '../classifier';
 import { mlpLogits, mlpVariables } from '../mlp';
 import { throwIfAborted, yieldToEventLoop } from '../yield';
 import { surrogateLossSign, surrogatePredict, type Surrogate } from './surrogate';
 import { heldOutVictimLabels } from './learning';
-import { argmaxRows } from './victim-api';
+import {} from './victim-api';
+import { argmaxRows } from '../../base/argmax';
 import { victimLabelsFor, type Victim } from './victims';
 
 export interface TransferPoint {

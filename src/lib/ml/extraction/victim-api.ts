@@ -8,6 +8,7 @@
  * Framework-free on purpose: the victims here are small, so answers are computed synchronously
  * in plain float64, and the same class serves the browser lab, the CLI and the tests.
  */
+import { argmax } from '../../base/argmax';
 
 /**
  * A victim model: `count * dims` inputs, row-major, in; `count * classes` class probabilities,
@@ -76,29 +77,6 @@ export class RateLimitedError extends Error {
 }
 
 const WINDOW_MS = 1000;
-
-function argmax(values: ArrayLike<number>, start: number, length: number): number {
-	let best = 0;
-	for (let c = 1; c < length; c++) if (values[start + c] > values[start + best]) best = c;
-	return best;
-}
-
-/**
- * The most probable class of each of `n` rows of class probabilities (row-major, classes =
- * length / n; the lowest index on a tie): what a label-only API answers. The one place the
- * extraction code turns probabilities into labels.
- */
-export function argmaxRows(probs: ArrayLike<number>, n: number): Uint8Array {
-	if (n === 0) return new Uint8Array(0);
-	if (!(Number.isInteger(n) && n > 0) || probs.length % n !== 0) {
-		throw new Error(`argmaxRows: ${probs.length} probabilities do not split into ${n} rows`);
-	}
-	const k = probs.length / n;
-	if (k > 256) throw new Error(`argmaxRows: ${k} classes; at most 256 fit a label byte`);
-	const out = new Uint8Array(n);
-	for (let i = 0; i < n; i++) out[i] = argmax(probs, i * k, k);
-	return out;
-}
 
 export class PredictionApi {
 	readonly outputMode: OutputMode;

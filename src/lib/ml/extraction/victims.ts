@@ -20,15 +20,10 @@ import {
 import { MNIST_PIXELS, MNIST_SIDE, type DigitSet } from '../../data/mnist';
 import type { Classifier } from '../classifier';
 import { createMlp, disposeMlp, trainMlp } from '../mlp';
-import { createRng, randomInt } from '../rng';
+import { createRng, randomInt } from '../../base/rng';
 import type { LogisticParams } from './equation-solving';
-import {
-	argmaxRows,
-	PredictionApi,
-	sigmoid,
-	type PredictFn,
-	type PredictionApiOptions
-} from './victim-api';
+import { PredictionApi, sigmoid, type PredictFn, type PredictionApiOptions } from './victim-api';
+import { argmaxRows } from '../../base/argmax';
 
 export const VICTIM_IDS = ['fraud-logreg', 'fraud-mlp', 'mnist-cnn'] as const;
 export type VictimId = (typeof VICTIM_IDS)[number];

@@ -15,7 +15,7 @@ import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, type DigitSet } from '../../da
 import { classifierFromModel, type Classifier } from '../classifier';
 import { evaluateAccuracy } from '../evaluate';
 import { buildCnn, buildSoftmax } from '../models';
-import { createRng, permutation } from '../rng';
+import { createRng, permutation } from '../../base/rng';
 import { trainClassifier } from '../train';
 import { throwIfAborted } from '../yield';
 
@@ -163,7 +163,7 @@ export interface BackdoorOptions {
 
 export const BACKDOOR_DEFAULTS = {
 	model: 'cnn' as BackdoorModel,
-	trainCount: 4000,
+	trainCount: 2000,
 	epochs: 3,
 	batchSize: 64,
 	learningRate: 3e-3
@@ -238,15 +238,13 @@ export async function runBackdoor(
 	const classifier: Classifier = classifierFromModel(layers);
 	try {
 		const started = performance.now();
-		const batches = epochs * Math.ceil(poisonedTrain.count / BACKDOOR_DEFAULTS.batchSize);
-		let done = 0;
 		await trainClassifier(classifier, poisonedTrain, {
 			epochs,
 			batchSize: BACKDOOR_DEFAULTS.batchSize,
 			learningRate: BACKDOOR_DEFAULTS.learningRate,
 			seed: opts.seed,
 			signal: opts.signal,
-			onBatch: () => opts.onProgress?.((0.9 * ++done) / batches)
+			onProgress: (done, total) => opts.onProgress?.((0.9 * done) / total)
 		});
 		const trainMs = performance.now() - started;
 		const clean = await evaluateAccuracy(classifier, cleanTest, { signal: opts.signal });

@@ -18,6 +18,8 @@
  * descent stay available, e.g. to check the Newton fit against a long first-order run.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { sigmoidCrossEntropy } from '../losses';
+import { trainLoop } from '../train-loop';
 import { throwIfAborted, yieldToEventLoop } from '../yield';
 
 export interface BatchedLogRegOptions {
@@ -46,7 +48,7 @@ export interface BatchedLogRegOptions {
 	 * does). The loss is the weighted mean over the rows. Default: every row weight 1.
 	 */
 	rowWeights?: readonly Float32Array[];
-	/** Adam / SGD: epochs between yields and progress reports (default 25). Newton yields every step. */
+	/** Adam / SGD: epochs between progress reports (default 25). Newton reports every step. */
 	yieldEvery?: number;
 	onProgress?: (step: number, steps: number) => void;
 	signal?: AbortSignal;
@@ -273,11 +275,7 @@ async function newton(
 			const stats = tf.tidy(() => {
 				const Z = tf.matMul(tf.tensor2d(Float32Array.from(w), [M, k]), X, false, true);
 				const P = tf.sigmoid(Z);
-				// softplus(z) - y z, written stably: relu(z) - y z + log1p(exp(-|z|)).
-				const rowLoss = tf.add(
-					tf.sub(tf.relu(Z), tf.mul(Y, Z)),
-					tf.log1p(tf.exp(tf.neg(tf.abs(Z))))
-				);
+				const rowLoss = sigmoidCrossEntropy(Z, Y);
 				const loss = tf.sum(tf.mul(rowLoss, S), 1, true);
 				const grad = tf.matMul(tf.mul(tf.sub(P, Y), S), X);
 				const hess = tf.matMul(tf.mul(tf.mul(P, tf.sub(1, P)), S), O);
@@ -394,34 +392,43 @@ async function firstOrder(
 	const beta2 = 0.999;
 	const eps = 1e-8;
 	try {
-		for (let epoch = 1; epoch <= epochs; epoch++) {
-			tf.tidy(() => {
-				const P = tf.sigmoid(tf.add(tf.matMul(W, X, false, true), b));
-				const G = tf.mul(tf.sub(P, Y), S);
-				let gW = tf.matMul(G, X);
-				if (l2 > 0) gW = tf.add(gW, tf.mul(W, l2));
-				const gb = tf.sum(G, 1, true);
-				if (optimizer === 'sgd') {
-					W.assign(tf.sub(W, tf.mul(gW, learningRate)));
-					b.assign(tf.sub(b, tf.mul(gb, learningRate)));
-					return;
+		// Full-batch steps on the shared loop, which yields to the page and reports progress.
+		await trainLoop(
+			{
+				n,
+				batchSize: n,
+				epochs,
+				seed: 0,
+				batching: 'full',
+				signal,
+				onProgress: (epoch, total) => {
+					if (epoch % yieldEvery === 0 || epoch === total) onProgress?.(epoch, total);
 				}
-				// Adam with bias correction folded into the step size (Kingma, Ba 2015, section 2).
-				const stepSize = (learningRate * Math.sqrt(1 - beta2 ** epoch)) / (1 - beta1 ** epoch);
-				const update = (p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor) => {
-					m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-					v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-					p.assign(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), stepSize)));
-				};
-				update(W, mW, vW, gW);
-				update(b, mb, vb, gb);
-			});
-			if (epoch % yieldEvery === 0 || epoch === epochs) {
-				onProgress?.(epoch, epochs);
-				await yieldToEventLoop();
-				throwIfAborted(signal);
+			},
+			({ epoch }) => {
+				tf.tidy(() => {
+					const P = tf.sigmoid(tf.add(tf.matMul(W, X, false, true), b));
+					const G = tf.mul(tf.sub(P, Y), S);
+					let gW = tf.matMul(G, X);
+					if (l2 > 0) gW = tf.add(gW, tf.mul(W, l2));
+					const gb = tf.sum(G, 1, true);
+					if (optimizer === 'sgd') {
+						W.assign(tf.sub(W, tf.mul(gW, learningRate)));
+						b.assign(tf.sub(b, tf.mul(gb, learningRate)));
+						return;
+					}
+					// Adam with bias correction folded into the step size (Kingma, Ba 2015, section 2).
+					const stepSize = (learningRate * Math.sqrt(1 - beta2 ** epoch)) / (1 - beta1 ** epoch);
+					const update = (p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor) => {
+						m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
+						v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
+						p.assign(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), eps)), stepSize)));
+					};
+					update(W, mW, vW, gW);
+					update(b, mb, vb, gb);
+				});
 			}
-		}
+		);
 		const weights = (await W.data()) as Float32Array;
 		const biases = (await b.data()) as Float32Array;
 		return { weights, biases, steps: epochs, gradientMax: NaN };

@@ -9,20 +9,22 @@
  * weights computed from the (poisoned) labels would undo targeted flips by re-inflating the rare
  * class, and a bank does not know its true fraud share either.
  */
-import { generateTransactions, FRAUD_FEATURES, recallAtFpr, standardize } from '../../data/fraud';
+import { generateTransactions, FRAUD_FEATURES, standardize } from '../../data/fraud';
+import {
+	classificationMetrics,
+	confusion,
+	recallAtFpr,
+	type ClassificationMetrics,
+	type Confusion
+} from '../../base/metrics';
 import { createMlp, disposeMlp, mlpPredict, trainMlp } from '../mlp';
 import { newtonMaxRows, trainLogRegBatch } from './batched-logreg';
 import { knnNeighboursAsync, sanitizeWithNeighbours } from './knn-sanitize';
 import { flipLabels, type FlipAttack } from './label-flips';
 import { lossFilter } from './loss-filter';
-import {
-	classificationMetrics,
-	confusion,
-	type ClassificationMetrics,
-	type Confusion
-} from './metrics';
 import { throwIfAborted, yieldToEventLoop } from '../yield';
-import { createRng, permutation } from '../rng';
+import { createRng } from '../../base/rng';
+import { stratifiedSplit } from '../../base/split';
 
 export const DECISION_THRESHOLD = 0.1;
 export const FLIP_ATTACKS = [
@@ -448,24 +450,14 @@ export function poisonDataFromRows(
 	seed = 1
 ): PoisonData {
 	const d = featureNames.length;
-	const rng = createRng(seed);
-	const inTest = new Uint8Array(labels.length);
-	for (const cls of [0, 1]) {
-		const rows: number[] = [];
-		for (let i = 0; i < labels.length; i++) if (labels[i] === cls) rows.push(i);
-		const order = permutation(rows.length, rng);
-		const nTest = Math.round(rows.length * 0.2);
-		for (let k = 0; k < nTest; k++) inTest[rows[order[k]]] = 1;
-	}
-	const pick = (side: number) => {
-		const idx: number[] = [];
-		for (let i = 0; i < labels.length; i++) if (inTest[i] === side) idx.push(i);
+	const split = stratifiedSplit(labels, 0.2, createRng(seed), { inOrder: true });
+	const pick = (idx: Int32Array) => {
 		const f = new Float32Array(idx.length * d);
 		idx.forEach((i, j) => f.set(features.subarray(i * d, (i + 1) * d), j * d));
 		return { features: f, labels: Uint8Array.from(idx, (i) => labels[i]) };
 	};
-	const train = pick(0);
-	const test = pick(1);
+	const train = pick(split.train);
+	const test = pick(split.test);
 	const minTrain = KNN_K + 1;
 	if (train.labels.length < minTrain) {
 		throw new Error(

@@ -11,7 +11,7 @@
  *   least sure about (smallest |score - threshold|), where a flip looks most plausible to a reviewer.
  * Rates run from 0 to 0.5: past a half, random flips stop being noise and become the inverse task.
  */
-import { createRng, permutation } from '../rng';
+import { createRng, permutation } from '../../base/rng';
 
 export type FlipAttack = 'random' | 'targeted' | 'boundary';
 

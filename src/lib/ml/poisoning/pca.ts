@@ -7,7 +7,7 @@
  * covariance matrix, found here by power iteration with deflation (Golub, Van Loan, "Matrix
  * Computations", section 8.2), which is plenty for ten columns.
  */
-import { createRng } from '../rng';
+import { createRng } from '../../base/rng';
 
 export interface Pca2 {
 	dims: number;

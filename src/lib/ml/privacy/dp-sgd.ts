@@ -11,9 +11,14 @@
  * Nothing runs at import. Functions that return tensors leave tidy to the caller.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { mlpLogits, mlpLoss, mlpLossPerRow, mlpVariables, type Mlp } from '../mlp';
-import { createRng, permutation, type Rng } from '../rng';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { labelCrossEntropy, meanCrossEntropy } from '../losses';
+import { mlpLogits, mlpVariables, type Mlp } from '../mlp';
+import {
+	stepsPerEpoch as loopStepsPerEpoch,
+	trainLoop,
+	type LoopOptions,
+	type LoopReport
+} from '../train-loop';
 
 /** 'poisson': each example joins each batch with probability q = batch / n, as the accountant
  * assumes; 'shuffle': a fresh permutation each epoch cut into fixed batches. */
@@ -137,7 +142,7 @@ export function clippedGradientSum(
 		const scaled = factor ? tf.mul(delta, tf.expandDims(factor, 1)) : delta;
 		return [tf.matMul(fwd.inputs[l], scaled, true, false), tf.sum(scaled, 0)];
 	});
-	const losses = mlpLossPerRow(fwd.logits, labels);
+	const losses = labelCrossEntropy(fwd.logits, labels);
 	const lossSum = tf.sum(mask ? tf.mul(losses, mask) : losses) as tf.Scalar;
 	return { grads, norms, lossSum };
 }
@@ -165,27 +170,11 @@ export interface DpSgdOptions extends SgdOptions {
 	sampling?: Sampling;
 }
 
-export interface TrainReport {
-	/** mean training loss per epoch */
-	losses: number[];
-	/**
-	 * wall time of each epoch's training steps, the epoch-end read-back included; callbacks and the
-	 * time handed back to the event loop (yields) excluded, so that a slower trainer is not charged
-	 * for waiting on more animation frames
-	 */
-	epochMs: number[];
-	/** total time spent in those yields */
-	yieldedMs: number;
-	steps: number;
-	/** rows the steps computed on, padding included, and the examples those rows held */
-	rowsComputed: number;
-	examplesSeen: number;
-}
+/** What a run reports: the shared loop's report (losses, epoch times, steps, rows). */
+export type TrainReport = LoopReport;
 
 /** Steps per epoch: ceil(n / batch) under both samplings, so an epoch is one pass on average. */
-export function stepsPerEpoch(n: number, batchSize: number): number {
-	return Math.ceil(n / batchSize);
-}
+export const stepsPerEpoch = (n: number, batchSize: number) => loopStepsPerEpoch(n, batchSize);
 
 function checkCommon(mlp: Mlp, rows: Float32Array, labels: ArrayLike<number>, o: SgdOptions) {
 	const d = mlp.sizes[0];
@@ -260,96 +249,24 @@ function gather(
 	}
 }
 
-/** Yields at most every ~30 ms, so the page stays responsive without a frame per step. */
-function yielder() {
-	let last = performance.now();
-	return async () => {
-		if (performance.now() - last < 30) return;
-		await yieldToEventLoop();
-		last = performance.now();
-	};
-}
-
-/** The examples of one Poisson-sampled batch: each of n joins with probability q. */
-function poissonBatch(n: number, q: number, rng: Rng): number[] {
-	const out: number[] = [];
-	for (let i = 0; i < n; i++) if (rng() < q) out.push(i);
-	return out;
-}
-
 // Poisson batches vary in size; padding them up to a multiple of this keeps the number of distinct
 // tensor shapes (and so of compiled WebGL programs) small. Padding rows carry a zero mask.
 const PAD = 16;
 
-/** One step on the examples at `indices`: returns the sum of their losses (the loop disposes it)
- * and how many rows it computed on. `stepSeed` is drawn from the run's generator for every step. */
-type Step = (indices: ArrayLike<number>, stepSeed: number) => { lossSum: tf.Scalar; rows: number };
-
-/**
- * The epoch and batch loop both trainers share, so that with the same seed and sampling they see
- * the same batches: per epoch a permutation (shuffle) or Poisson lots, then per step the batch's
- * indices and one seed drawn from the generator, in that order. Keeps the loss sum on the backend
- * until the epoch ends (one read-back per epoch), yields about every 30 ms, reports progress,
- * honours the signal, and disposes the running loss however it ends.
- */
-async function sgdLoop(
-	n: number,
-	opts: SgdOptions,
-	sampling: Sampling,
-	step: Step
-): Promise<TrainReport> {
-	const q = opts.batchSize / n;
-	const perEpoch = stepsPerEpoch(n, opts.batchSize);
-	const total = perEpoch * opts.epochs;
-	const rng = createRng(opts.seed);
-	const pause = yielder();
-	const report: TrainReport = {
-		losses: [],
-		epochMs: [],
-		yieldedMs: 0,
-		steps: 0,
-		rowsComputed: 0,
-		examplesSeen: 0
+/** The loop options both trainers pass: the same seed and sampling give the same batches. */
+function loopOptions(n: number, opts: SgdOptions, batching: Sampling): LoopOptions {
+	return {
+		n,
+		batchSize: opts.batchSize,
+		epochs: opts.epochs,
+		seed: opts.seed,
+		batching,
+		// one seed per step, drawn after its batch: DP-SGD seeds its noise with it
+		stepSeeds: true,
+		signal: opts.signal,
+		onEpoch: opts.onEpoch,
+		onProgress: opts.onProgress
 	};
-	let lossTotal: tf.Scalar | null = null;
-	try {
-		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-			const t0 = performance.now();
-			let paused = 0;
-			let seen = 0;
-			lossTotal = tf.scalar(0);
-			const order = sampling === 'shuffle' ? permutation(n, rng) : null;
-			for (let s = 0; s < perEpoch; s++) {
-				throwIfAborted(opts.signal);
-				const indices = order
-					? order.subarray(s * opts.batchSize, Math.min(n, (s + 1) * opts.batchSize))
-					: poissonBatch(n, q, rng);
-				const { lossSum, rows } = step(indices, Math.floor(rng() * 2 ** 31));
-				const next: tf.Scalar = tf.add(lossTotal, lossSum);
-				tf.dispose([lossTotal, lossSum]);
-				lossTotal = next;
-				seen += indices.length;
-				report.rowsComputed += rows;
-				report.steps++;
-				opts.onProgress?.(report.steps, total);
-				const p0 = performance.now();
-				await pause();
-				paused += performance.now() - p0;
-			}
-			const sum = (await lossTotal.data())[0];
-			lossTotal.dispose();
-			lossTotal = null;
-			report.epochMs.push(performance.now() - t0 - paused);
-			report.yieldedMs += paused;
-			report.examplesSeen += seen;
-			report.losses.push(seen ? sum / seen : NaN);
-			await opts.onEpoch?.(epoch, report.losses[report.losses.length - 1]);
-		}
-	} finally {
-		// a cancel (or any error) part-way through an epoch leaves the running sum behind otherwise
-		lossTotal?.dispose();
-	}
-	return report;
 }
 
 /**
@@ -376,7 +293,8 @@ export async function trainDpSgd(
 	const d = mlp.sizes[0];
 	const optimizer = new SgdStep(mlpVariables(mlp), opts.learningRate, opts.momentum ?? 0);
 	try {
-		return await sgdLoop(labels.length, opts, sampling, (indices, noiseSeed) => {
+		return await trainLoop(loopOptions(labels.length, opts, sampling), ({ indices, seed }) => {
+			const noiseSeed = seed;
 			const m = indices.length;
 			// Poisson lots vary in size, so they are padded (see PAD); shuffled batches need not be.
 			const padded = sampling === 'poisson' ? Math.max(PAD, Math.ceil(m / PAD) * PAD) : m;
@@ -405,7 +323,7 @@ export async function trainDpSgd(
 				);
 				return lossSum;
 			});
-			return { lossSum, rows: padded };
+			return { loss: lossSum, count: m, rows: padded };
 		});
 	} finally {
 		optimizer.dispose();
@@ -429,7 +347,7 @@ export async function trainSgd(
 	const variables = mlpVariables(mlp);
 	const optimizer = new SgdStep(variables, opts.learningRate, opts.momentum ?? 0);
 	try {
-		return await sgdLoop(labels.length, opts, 'shuffle', (indices) => {
+		return await trainLoop(loopOptions(labels.length, opts, 'shuffle'), ({ indices }) => {
 			const m = indices.length;
 			const bx = new Float32Array(m * d);
 			const by = new Int32Array(m);
@@ -438,13 +356,13 @@ export async function trainSgd(
 				const x = tf.tensor2d(bx, [m, d]);
 				const y = tf.tensor1d(by, 'int32');
 				const { value: loss, grads } = tf.variableGrads(
-					() => mlpLoss(mlpLogits(mlp, x), y),
+					() => meanCrossEntropy(mlpLogits(mlp, x), y),
 					variables
 				);
 				optimizer.apply(variables.map((v) => grads[v.name]));
 				return tf.mul(loss, m) as tf.Scalar;
 			});
-			return { lossSum, rows: m };
+			return { loss: lossSum, count: m, rows: m };
 		});
 	} finally {
 		optimizer.dispose();

@@ -9,7 +9,7 @@
 import { generateTransactions, splitTransactions, standardize, FRAUD_DIMS } from '../../data/fraud';
 import { MNIST_CLASSES, MNIST_PIXELS, gatherDigits, type DigitSet } from '../../data/mnist';
 import { createMlp, disposeMlp } from '../mlp';
-import { createRng, permutation } from '../rng';
+import { createRng, permutation } from '../../base/rng';
 import { trainDpSgd, trainSgd, stepsPerEpoch, type Sampling } from './dp-sgd';
 import {
 	advantageBound,

@@ -3,8 +3,9 @@
  * ceiling that differential privacy puts on how well anyone can.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { rocAuc } from '../../data/fraud';
-import { mlpLogits, mlpLossPerRow, type Mlp } from '../mlp';
+import { rocAuc } from '../../base/metrics';
+import { labelCrossEntropy } from '../losses';
+import { mlpLogits, type Mlp } from '../mlp';
 
 const CHUNK = 1000;
 
@@ -22,7 +23,7 @@ export async function perExampleLosses(
 	for (let start = 0; start < n; start += CHUNK) {
 		const m = Math.min(CHUNK, n - start);
 		const t = tf.tidy(() =>
-			mlpLossPerRow(
+			labelCrossEntropy(
 				mlpLogits(mlp, tf.tensor2d(rows.subarray(start * d, (start + m) * d), [m, d])),
 				tf.tensor1d(
 					Int32Array.from({ length: m }, (_, j) => labels[start + j]),

@@ -12,8 +12,14 @@ import {
 	stampTrigger,
 	type BackdoorResult
 } from '$lib/ml/poisoning/backdoor';
+import { Job } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { DEFAULTS, normalizeBackdoorParams, SWEEP_RATES, type BackdoorParams } from './params';
+import {
+	BACKDOOR_DEFAULTS_PAGE,
+	BACKDOOR_URL_PARAMS,
+	SWEEP_RATES,
+	type BackdoorParams
+} from '../settings';
 
 export interface BackdoorPoint {
 	rate: number;
@@ -39,76 +45,76 @@ export interface Twin {
 const settingsKey = (p: BackdoorParams) => `${p.target}|${p.seed}|${p.trainCount}`;
 
 export class BackdoorLab {
-	params = $state<BackdoorParams>({ ...DEFAULTS });
-	running = $state<'one' | 'sweep' | null>(null);
-	progress = $state(0);
-	status = $state('');
-	error = $state<string | null>(null);
+	params = $state<BackdoorParams>({ ...BACKDOOR_DEFAULTS_PAGE });
+	readonly job = new Job<'one' | 'sweep'>({ cancelled: 'cancelled; the finished points stay' });
 	/** sorted by rate; one point per rate */
 	points = $state.raw<BackdoorPoint[]>([]);
 	/** the settings the points were trained with */
 	pointsFor = $state.raw<BackdoorParams | null>(null);
 	twin = $state.raw<Twin | null>(null);
-	#controller: AbortController | null = null;
+	/** settings out of range: shown beside their fields; training waits for them */
+	problems = $derived(BACKDOOR_URL_PARAMS.invalid(this.params));
 
 	/** Trains one model at the chosen rate and adds (or replaces) its point. */
 	train() {
-		const p = normalizeBackdoorParams($state.snapshot(this.params) as BackdoorParams);
-		return this.#guard('one', [p.rate], p);
+		const p = this.#snapshot();
+		return this.#run('one', [p.rate], p);
 	}
 
 	/** Trains one model per rate of SWEEP_RATES (same target, seed and training size). */
 	sweep() {
-		const p = normalizeBackdoorParams($state.snapshot(this.params) as BackdoorParams);
-		return this.#guard('sweep', [...SWEEP_RATES], p);
+		return this.#run('sweep', [...SWEEP_RATES], this.#snapshot());
 	}
 
 	cancel() {
-		this.#controller?.abort();
+		this.job.cancel();
 	}
 
 	clear() {
 		this.points = [];
 		this.pointsFor = null;
 		this.twin = null;
-		this.status = '';
+		this.job.status = '';
 	}
 
-	async #guard(kind: 'one' | 'sweep', rates: number[], p: BackdoorParams) {
-		if (this.running) return;
-		this.#controller = new AbortController();
-		const signal = this.#controller.signal;
-		this.running = kind;
-		this.progress = 0;
-		this.error = null;
+	destroy() {
+		this.job.destroy();
+	}
+
+	/** The settings a run keeps, whatever the controls do while it trains. */
+	#snapshot(): BackdoorParams {
+		const { rate, target, seed, trainCount } = this.params;
+		return { rate, target, seed, trainCount };
+	}
+
+	#run(kind: 'one' | 'sweep', rates: number[], p: BackdoorParams) {
+		if (this.problems.length || this.job.running) return Promise.resolve(false);
 		if (this.pointsFor && settingsKey(this.pointsFor) !== settingsKey(p)) this.clear();
-		try {
-			const [train, test] = await Promise.all([runtime.digits('train'), runtime.digits('test')]);
-			for (const [k, rate] of rates.entries()) {
-				this.status = `training at p = ${percent(rate)} (${k + 1} of ${rates.length})`;
-				const result = await runtime.timed(`backdoor training, p = ${percent(rate)}`, () =>
-					runBackdoor(train, test, {
-						rate,
-						target: p.target,
-						seed: p.seed,
-						trainCount: p.trainCount,
-						signal,
-						onProgress: (f) => (this.progress = (k + f) / rates.length)
-					})
-				);
-				this.#add(result, p);
-				const index = pickTwin(result, test.labels);
-				if (index >= 0)
-					this.twin = twinOf(result, index, test.labels[index], digitPixels(test, index));
-			}
-			this.status = 'done';
-		} catch (err) {
-			if ((err as Error).name === 'AbortError') this.status = 'cancelled; the finished points stay';
-			else this.error = `Training failed: ${(err as Error).message}`;
-		} finally {
-			this.running = null;
-			this.#controller = null;
-		}
+		return this.job.run(
+			kind,
+			async (ctx) => {
+				const [train, test] = await Promise.all([runtime.digits('train'), runtime.digits('test')]);
+				for (const [k, rate] of rates.entries()) {
+					ctx.status(`training at p = ${percent(rate)} (${k + 1} of ${rates.length})`);
+					const result = await runtime.timed(`backdoor training, p = ${percent(rate)}`, () =>
+						runBackdoor(train, test, {
+							rate,
+							target: p.target,
+							seed: p.seed,
+							trainCount: p.trainCount,
+							signal: ctx.signal,
+							onProgress: (f) => ctx.progress((k + f) / rates.length)
+						})
+					);
+					if (!ctx.current) return;
+					this.#add(result, p);
+					const index = pickTwin(result, test.labels);
+					if (index >= 0)
+						this.twin = twinOf(result, index, test.labels[index], digitPixels(test, index));
+				}
+			},
+			{ done: 'done' }
+		);
 	}
 
 	#add(r: BackdoorResult, p: BackdoorParams) {

@@ -1,0 +1,30 @@
+/**
+ * What the bench times in the privacy page (through the test-hook registry, $lib/runtime/
+ * test-hooks): DP-SGD against plain SGD per epoch on the page's own data and settings, with the
+ * core's measureEpochTimes. Not part of the lab's UI.
+ */
+import { DATASET_INFO, measureEpochTimes, type EpochTimes } from '$lib/ml/privacy/experiment';
+import { runtime } from '$lib/runtime/lab-runtime.svelte';
+import type { PrivacyLab } from './privacy-state.svelte';
+
+export function privacyBenchHook(lab: PrivacyLab) {
+	return {
+		/** 3 interleaved rounds of `epochs` epochs of each, after a warm-up (see measureEpochTimes). */
+		async measureEpochs(epochs = 5): Promise<EpochTimes> {
+			await runtime.start(window.location.search);
+			const p = $state.snapshot(lab.params);
+			const data = await lab.dataFor(p.dataset, p.seed);
+			return measureEpochTimes(
+				data,
+				{
+					sigma: p.sigma,
+					clip: p.clip,
+					batchSize: p.batch,
+					learningRate: DATASET_INFO[p.dataset].learningRate,
+					seed: p.seed
+				},
+				epochs
+			);
+		}
+	};
+}

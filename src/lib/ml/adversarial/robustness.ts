@@ -1,0 +1,247 @@
+/**
+ * Accuracy under attack: robustness curves over eps (white-box, against a defence, or
+ * transferred to another model) and transfer matrices between models.
+ *
+ * Examples are always crafted on `source` with the true labels and scored on `evaluateOn`. The
+ * forward passes for all eps of a batch run as one batch, and each batch is read back once.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DigitSet } from '../../data/mnist';
+import type { Classifier } from '../classifier';
+import { fgsm, lossGradientSign, stepAlong } from './fgsm';
+import { pgd, type PgdOptions } from './pgd';
+import { createRng, type Rng } from '../../base/rng';
+import { digitTensor, labelTensor } from '../tensors';
+import { throwIfAborted, yieldToEventLoop } from '../yield';
+
+/** Which attack crafts the examples. PGD with randomStart false is BIM. */
+export type AttackSpec =
+	| { kind: 'fgsm' }
+	| { kind: 'pgd'; steps: number; stepSize?: number; randomStart: boolean; seed: number };
+
+export interface RobustnessPoint {
+	eps: number;
+	accuracy: number;
+	errorRate: number;
+	/** mean predicted-class probability over the misclassified digits (0 when none) */
+	meanConfidenceOnErrors: number;
+}
+
+export interface RobustnessOptions {
+	attack: AttackSpec;
+	/** the model the examples are scored on; default `source` (white-box) */
+	evaluateOn?: Classifier;
+	/** use the first `limit` digits of the set */
+	limit?: number;
+	/** digits per batch; default 250 for FGSM, 100 for PGD */
+	batchSize?: number;
+	signal?: AbortSignal;
+	/** counts attacked examples, i.e. (digit, eps) pairs */
+	onProgress?: (done: number, total: number) => void;
+}
+
+function checkCount(name: string, value: number | undefined) {
+	if (value !== undefined && (!Number.isInteger(value) || value < 1))
+		throw new Error(`robustness: ${name} must be a whole number >= 1, got ${value}`);
+}
+
+function checkEps(eps: number) {
+	if (!(eps >= 0) || !Number.isFinite(eps))
+		throw new Error(`robustness: every eps must be a number >= 0, got ${eps}`);
+}
+
+/**
+ * The random start of PGD for one eps. Every eps (and every source model in a transfer matrix)
+ * gets a generator seeded with the same seed: a digit's start direction is then the same at
+ * every eps, so points do not depend on which other eps were asked for, nor on the batching.
+ */
+function startRng(attack: AttackSpec) {
+	return attack.kind === 'pgd' && attack.randomStart ? createRng(attack.seed) : undefined;
+}
+
+function pgdOptions(
+	attack: AttackSpec & { kind: 'pgd' },
+	eps: number,
+	rng: Rng | undefined,
+	signal: AbortSignal | undefined
+): PgdOptions & { signal?: AbortSignal } {
+	const { steps, stepSize, randomStart } = attack;
+	return { eps, steps, stepSize, randomStart, rng, signal };
+}
+
+/**
+ * [2, rows] float tensor: the predicted class of each row of x and its probability.
+ * Allocates; the caller owns tf.tidy.
+ */
+function predictionsAndConfidence(classifier: Classifier, x: tf.Tensor4D): tf.Tensor2D {
+	const probs = tf.softmax(classifier.logits(x));
+	return tf.stack([tf.cast(tf.argMax(probs, 1), 'float32'), tf.max(probs, 1)]) as tf.Tensor2D;
+}
+
+/**
+ * Accuracy of `evaluateOn` on examples crafted on `source` at each eps.
+ *
+ * FGSM: its direction, sign(grad_x J), does not depend on eps, so one gradient per digit serves
+ * the whole curve (Goodfellow et al. 2015). PGD/BIM: one run per eps (Madry et al. 2018;
+ * Kurakin et al. 2017), yielding between steps. eps = 0 is clean accuracy for either.
+ */
+export async function robustnessCurve(
+	source: Classifier,
+	data: DigitSet,
+	epsValues: number[],
+	opts: RobustnessOptions
+): Promise<RobustnessPoint[]> {
+	const { attack } = opts;
+	if (epsValues.length === 0)
+		throw new Error('robustness: epsValues is empty; give at least one eps');
+	epsValues.forEach(checkEps);
+	checkCount('limit', opts.limit);
+	checkCount('batchSize', opts.batchSize);
+	const target = opts.evaluateOn ?? source;
+	const total = Math.min(opts.limit ?? data.count, data.count);
+	const batchSize = opts.batchSize ?? (attack.kind === 'fgsm' ? 250 : 100);
+	const work = total * epsValues.length;
+	const rngs = epsValues.map(() => startRng(attack));
+	const errors = new Float64Array(epsValues.length);
+	const confidenceOnErrors = new Float64Array(epsValues.length);
+	for (let start = 0; start < total; start += batchSize) {
+		throwIfAborted(opts.signal);
+		const end = Math.min(start + batchSize, total);
+		const n = end - start;
+		const x = digitTensor(data, start, end);
+		const y = labelTensor(data, start, end);
+		const crafted: tf.Tensor4D[] = [];
+		let out: tf.Tensor2D;
+		try {
+			if (attack.kind === 'fgsm') {
+				out = tf.tidy(() => {
+					const direction = lossGradientSign(source, x, y);
+					const batches = epsValues.map((eps) => stepAlong(x, direction, eps));
+					return predictionsAndConfidence(target, tf.concat(batches, 0) as tf.Tensor4D);
+				});
+			} else {
+				for (let e = 0; e < epsValues.length; e++) {
+					const eps = epsValues[e];
+					crafted.push(
+						eps === 0
+							? tf.clone(x)
+							: await pgd(source, x, y, pgdOptions(attack, eps, rngs[e], opts.signal))
+					);
+					opts.onProgress?.(start * epsValues.length + (e + 1) * n, work);
+					await yieldToEventLoop();
+					throwIfAborted(opts.signal);
+				}
+				out = tf.tidy(() => predictionsAndConfidence(target, tf.concat(crafted, 0) as tf.Tensor4D));
+			}
+		} finally {
+			tf.dispose([x, y, ...crafted]);
+		}
+		const values = await out.data();
+		out.dispose();
+		const m = epsValues.length * n;
+		for (let e = 0; e < epsValues.length; e++) {
+			for (let i = 0; i < n; i++) {
+				const k = e * n + i;
+				if (values[k] !== data.labels[start + i]) {
+					errors[e]++;
+					confidenceOnErrors[e] += values[m + k];
+				}
+			}
+		}
+		if (attack.kind === 'fgsm') opts.onProgress?.(end * epsValues.length, work);
+		await yieldToEventLoop();
+	}
+	return epsValues.map((eps, e) => ({
+		eps,
+		accuracy: total ? (total - errors[e]) / total : 0,
+		errorRate: total ? errors[e] / total : 0,
+		meanConfidenceOnErrors: errors[e] ? confidenceOnErrors[e] / errors[e] : 0
+	}));
+}
+
+/** Accuracy under FGSM over many eps values at once (robustnessCurve with attack fgsm). */
+export function fgsmRobustness(
+	classifier: Classifier,
+	data: DigitSet,
+	epsValues: number[],
+	opts: Omit<RobustnessOptions, 'attack' | 'evaluateOn'> = {}
+): Promise<RobustnessPoint[]> {
+	return robustnessCurve(classifier, data, epsValues, { ...opts, attack: { kind: 'fgsm' } });
+}
+
+export interface TransferMatrix {
+	/** row ids: the models the examples were crafted on */
+	sources: string[];
+	/** column ids: the models that classified them */
+	targets: string[];
+	/** accuracy[row][column]; the diagonal is the white-box accuracy */
+	accuracy: number[][];
+}
+
+/**
+ * Transferability of adversarial examples (Szegedy et al. 2014, "Intriguing properties of neural
+ * networks"; Goodfellow et al. 2015, section 8; Papernot et al. 2017): examples crafted on each
+ * row model at one eps, scored by every column model. One readback per batch and source.
+ */
+export async function transferMatrix(
+	models: { id: string; classifier: Classifier }[],
+	data: DigitSet,
+	eps: number,
+	opts: {
+		attack: AttackSpec;
+		limit?: number;
+		batchSize?: number;
+		signal?: AbortSignal;
+		/** counts attacked examples, i.e. (digit, source model) pairs */
+		onProgress?: (done: number, total: number) => void;
+	}
+): Promise<TransferMatrix> {
+	const { attack } = opts;
+	checkEps(eps);
+	checkCount('limit', opts.limit);
+	checkCount('batchSize', opts.batchSize);
+	const total = Math.min(opts.limit ?? data.count, data.count);
+	const batchSize = opts.batchSize ?? (attack.kind === 'fgsm' ? 250 : 100);
+	const rngs = models.map(() => startRng(attack));
+	const correct = models.map(() => new Float64Array(models.length));
+	for (let start = 0; start < total; start += batchSize) {
+		throwIfAborted(opts.signal);
+		const end = Math.min(start + batchSize, total);
+		const n = end - start;
+		const x = digitTensor(data, start, end);
+		const y = labelTensor(data, start, end);
+		try {
+			for (let s = 0; s < models.length; s++) {
+				const source = models[s].classifier;
+				const adv =
+					attack.kind === 'fgsm'
+						? tf.tidy(() => fgsm(source, x, y, eps))
+						: await pgd(source, x, y, pgdOptions(attack, eps, rngs[s], opts.signal));
+				let predicted: tf.Tensor;
+				try {
+					predicted = tf.tidy(() =>
+						tf.stack(models.map((m) => tf.argMax(m.classifier.logits(adv), 1)))
+					);
+				} finally {
+					adv.dispose();
+				}
+				const values = await predicted.data();
+				predicted.dispose();
+				for (let t = 0; t < models.length; t++)
+					for (let i = 0; i < n; i++)
+						if (values[t * n + i] === data.labels[start + i]) correct[s][t]++;
+				opts.onProgress?.(start * models.length + (s + 1) * n, total * models.length);
+				await yieldToEventLoop();
+				throwIfAborted(opts.signal);
+			}
+		} finally {
+			tf.dispose([x, y]);
+		}
+	}
+	const ids = models.map((m) => m.id);
+	return {
+		sources: ids,
+		targets: [...ids],
+		accuracy: correct.map((row) => Array.from(row, (c) => (total ? c / total : 0)))
+	};
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../scripts/cli/registry';
+import { labProcess } from '../helpers/lab-cli';
+
+// One real `npm run lab` process per command: the shell entry, exit code and JSON shape. The
+// commands' behaviour is tested in-process (tests/unit/cli.test.ts, tests/slow/*-cli.test.ts).
+const SMOKE: Record<string, { argv: string[]; keys: string[] }> = {
+	info: { argv: [], keys: ['models', 'datasets', 'backends'] },
+	robustness: {
+		argv: ['--model', 'mnist-softmax', '--eps', '0,0.1', '--samples', '50'],
+		keys: ['model', 'attack', 'points', 'ms']
+	},
+	epsilon: {
+		argv: ['--q', '0.01', '--steps', '100', '--sigma', '1', '--delta', '1e-5'],
+		keys: ['epsilon', 'order', 'q', 'steps']
+	},
+	poison: {
+		argv: ['--attack', 'random', '--rates', '0', '--seeds', '1'],
+		keys: ['attack', 'points', 'seeds']
+	},
+	backdoor: {
+		argv: ['--rates', '0', '--train', '200', '--epochs', '1', '--samples', '100'],
+		keys: ['target', 'points', 'trigger']
+	},
+	'dp-train': { argv: ['--epochs', '1'], keys: ['accuracy', 'epsilon', 'miaAuc', 'private'] },
+	extract: {
+		argv: ['--victim', 'fraud-logreg', '--strategy', 'equation', '--budget', '11'],
+		keys: ['queries', 'agreement', 'maxParamError']
+	}
+};
+
+describe('npm run lab, as a process', () => {
+	it('has a smoke test for every command', () => {
+		expect(Object.keys(SMOKE).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+	});
+
+	it.each(Object.entries(SMOKE))('%s --json exits 0 with its JSON', (name, { argv, keys }) => {
+		const run = labProcess(name, ...argv, '--json');
+		expect(run.code, run.stderr).toBe(0);
+		const result = JSON.parse(run.stdout);
+		for (const key of keys) expect(result, key).toHaveProperty(key);
+	});
+
+	it('a usage error is one line on stderr and exit code 2', () => {
+		const run = labProcess('robustness', '--model', 'mnist-cnn', '--eps', '2');
+		expect(run.code).toBe(2);
+		expect(run.stderr.trim().split('\n')).toEqual([
+			'lab robustness: --eps (item 1) must be a number from 0 to 0.5, got "2"'
+		]);
+	});
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { classificationMetrics, confusion } from '../../src/lib/base/metrics';
+
+describe('metrics', () => {
+	it('matches a confusion matrix worked out by hand', () => {
+		const yTrue = [1, 1, 1, 0, 0, 0, 0, 1];
+		const scores = [0.9, 0.6, 0.2, 0.7, 0.1, 0.4, 0.5, 0.8];
+		// Flagged at >= 0.5: rows 0, 1, 3, 6, 7. Fraud caught: 0, 1, 7; missed: 2; false alarms: 3, 6.
+		expect(confusion(yTrue, [1, 1, 0, 1, 0, 0, 1, 1])).toEqual({ tp: 3, fp: 2, tn: 2, fn: 1 });
+		const m = classificationMetrics(yTrue, scores);
+		expect(m.accuracy).toBeCloseTo(5 / 8, 12);
+		expect(m.precision).toBeCloseTo(3 / 5, 12);
+		expect(m.recall).toBeCloseTo(3 / 4, 12);
+		expect(m.f1).toBeCloseTo((2 * 0.6 * 0.75) / 1.35, 12);
+		// Fraud outranks legitimate in 4 + 3 + 1 + 4 of the 16 pairs.
+		expect(m.auc).toBeCloseTo(12 / 16, 12);
+	});
+
+	it('reports 0/0 as 0 when nothing is flagged, and counts tied scores half in the AUC', () => {
+		const yTrue = [0, 1, 0, 0];
+		expect(confusion(yTrue, [0, 0, 0, 0])).toEqual({ tp: 0, fp: 0, tn: 3, fn: 1 });
+		const m = classificationMetrics(yTrue, [0.1, 0.3, 0.3, 0.2]);
+		expect(m).toEqual({ accuracy: 0.75, precision: 0, recall: 0, f1: 0, auc: (1 + 0.5 + 1) / 3 });
+		expect(() => confusion([0, 1], [1])).toThrow(/2 true labels but 1 predictions/);
+		expect(() => confusion([0, 2], [1, 0])).toThrow(/yTrue\[1\] is 2/);
+	});
+});
