@@ -79,8 +79,7 @@ function parseField(raw: string, spec: FieldOption, where: string): ParsedValue 
 	const one = (text: string, at: string) => {
 		const value = spec.field.parse(text) as string | number | boolean | undefined;
 		const allowed =
-			value !== undefined &&
-			(!spec.choices || spec.choices.includes(value as string | number));
+			value !== undefined && (!spec.choices || spec.choices.includes(value as string | number));
 		if (!allowed) throw new UsageError(`${at} must be ${expectOf(spec)}, got "${text}"`);
 		return value;
 	};
@@ -126,7 +125,8 @@ export function parseOptions(argv: string[], specs: OptionSpec[], command: strin
 	const out: ParsedOptions = {};
 	const given = new Set<string>();
 	GIVEN.set(out, given);
-	const isFlag = (s: OptionSpec) => s.kind === 'flag' || (s.kind === 'field' && s.field.kind === 'flag');
+	const isFlag = (s: OptionSpec) =>
+		s.kind === 'flag' || (s.kind === 'field' && s.field.kind === 'flag');
 	for (const spec of specs) {
 		if (spec.kind === 'flag') out[spec.name] = false;
 		else if (isFlag(spec)) out[spec.name] = spec.default ?? false;

@@ -56,9 +56,13 @@ async function run(argv: string[], io: Io): Promise<void> {
 	const options = parseOptions(args, specs, `lab ${name}`);
 	if (options.help) {
 		io.out(
-			[`Usage: npm run lab -- ${name} [options]`, '', command.summary, '', describeOptions(specs)].join(
-				'\n'
-			)
+			[
+				`Usage: npm run lab -- ${name} [options]`,
+				'',
+				command.summary,
+				'',
+				describeOptions(specs)
+			].join('\n')
 		);
 		return;
 	}

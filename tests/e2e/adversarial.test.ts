@@ -1,6 +1,6 @@
 import { test, expect } from './fixtures';
 
-// Held-out digit #0 is a 2 that mnist-cnn reads correctly; FGSM flips it near eps 0.13.
+// Test image 0 is a 2 that mnist-cnn reads correctly; FGSM flips it near eps 0.13.
 test('dragging eps flips a known digit, and the flip point is marked', async ({ page, open }) => {
 	await open('labs/adversarial/?digit=0&model=mnist-cnn&attack=fgsm&eps=0.1');
 	const after = page.getByTestId('prediction-after');
@@ -39,7 +39,7 @@ test('a bad upload shows its message and the lab keeps its digit and keeps worki
 	await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText(
 		'is not an image'
 	);
-	await expect(page.getByTestId('source-name')).toHaveText('held-out digit #0');
+	await expect(page.getByTestId('source-name')).toHaveText('test image 0 (a 2)');
 	await page.getByRole('slider').fill('0.3');
 	await expect(page.getByTestId('prediction-after')).toContainText('flipped');
 });
@@ -55,7 +55,7 @@ test('a corrupt image file is refused the same way', async ({ page, open }) => {
 	await expect(page.getByRole('alert').filter({ hasText: 'broken.png' })).toContainText(
 		'could not be decoded'
 	);
-	await expect(page.getByTestId('source-name')).toHaveText('held-out digit #0');
+	await expect(page.getByTestId('source-name')).toHaveText('test image 0 (a 2)');
 });
 
 test('robustness curves: the adversarially trained CNN holds up where the plain one falls', async ({
@@ -63,7 +63,7 @@ test('robustness curves: the adversarially trained CNN holds up where the plain 
 	open
 }) => {
 	await open('labs/adversarial/');
-	await page.getByLabel('Digits to attack', { exact: true }).selectOption('100');
+	await page.getByLabel('Digits to attack', { exact: true }).fill('100');
 	await page.getByRole('button', { name: 'Run curves' }).click();
 	await expect(page.getByTestId('curve-status')).toHaveText('done', { timeout: 120_000 });
 	const rows = page.getByTestId('curve-table').locator('tbody tr');
@@ -86,7 +86,7 @@ test('robustness curves: the adversarially trained CNN holds up where the plain 
 
 test('the transfer matrix fills a 3x3 table at the current eps', async ({ page, open }) => {
 	await open('labs/adversarial/?eps=0.2');
-	await page.getByLabel('Digits to attack', { exact: true }).selectOption('100');
+	await page.getByLabel('Digits to attack', { exact: true }).fill('100');
 	await page.getByRole('button', { name: 'Compute at eps 0.200' }).click();
 	const table = page.getByTestId('transfer-table');
 	await expect(table.locator('tbody tr')).toHaveCount(3, { timeout: 120_000 });
@@ -109,4 +109,62 @@ test('a digit drawn with the mouse is preprocessed and attacked', async ({ page,
 	await expect(page.getByTestId('source-name')).toHaveText('drawing');
 	await expect(page.getByTestId('prediction-before')).toContainText('predicted 1');
 	await expect(page.getByTestId('prediction-after')).toContainText(/predicted \d/);
+});
+
+test('BIM/PGD reaches eps by default; a fixed step that cannot is said so on screen', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=0&attack=pgd&eps=0.4');
+	await expect(page.getByTestId('norms')).toContainText('L∞ 0.400');
+	await expect(page.getByTestId('reach-note')).toHaveCount(0);
+	await page.getByLabel('Step size', { exact: true }).selectOption('fixed');
+	await expect(page.getByLabel('Fixed step size')).toHaveValue('0.025');
+	// 10 steps of 0.025 stop at 0.25: the caption says so, and says what to do
+	await expect(page.getByTestId('reach-note')).toContainText('at most 0.25, less than eps 0.4');
+	await expect(page.getByTestId('norms')).toContainText('L∞ 0.250');
+});
+
+test('targeted FGSM towards the digit`s own class is refused with a suggestion', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=0&attack=targeted&target=2');
+	await expect(page.getByRole('alert').filter({ hasText: 'already is' })).toContainText(
+		'Pick another target class'
+	);
+	await expect(page.getByTestId('flip-eps')).toContainText("the target is the digit's own class");
+	await page.getByLabel('Target class').selectOption('8');
+	await expect(page.getByTestId('flip-eps')).toContainText(/flips at eps|No eps/);
+});
+
+test('a number out of range gets its message beside the field and nothing is computed', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=0&attack=pgd');
+	await expect(page.getByTestId('prediction-after')).toContainText('predicted');
+	const steps = page.getByLabel('Steps', { exact: true });
+	await steps.fill('500');
+	await expect(page.getByText('must be a whole number from 1 to 100')).toBeVisible();
+	await expect(steps).toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByTestId('settings-stale')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Run curves' })).toBeDisabled();
+	// the value typed stays in the field: nothing is replaced behind the learner's back
+	await expect(steps).toHaveValue('500');
+	await steps.fill('20');
+	await expect(page.getByTestId('settings-stale')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Run curves' })).toBeEnabled();
+});
+
+test('a held-out digit past the last one is reported and the message stays', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=2000');
+	const problem = page.getByRole('alert').filter({ hasText: '?digit=2000' });
+	await expect(problem).toContainText('must be a whole number from 0 to 1999; using 0');
+	await expect(page.getByTestId('prediction-after')).toContainText('predicted');
+	await page.waitForTimeout(1500);
+	await expect(problem).toBeVisible();
 });

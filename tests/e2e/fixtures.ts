@@ -9,7 +9,22 @@ interface LabFixtures {
 	open: (path?: string) => Promise<void>;
 }
 
+/**
+ * The app's test hooks (src/lib/runtime/test-hooks.ts): asking for them before the page's
+ * scripts run is what makes the page register its runtime and labs under __aiLabHooks.
+ */
+export interface Hooks {
+	runtime: { backend(): string; numTensors(): number; loseWebGLContext(): boolean };
+	[lab: string]: unknown;
+}
+
 export const test = base.extend<LabFixtures>({
+	page: async ({ page }, use) => {
+		await page.addInitScript(() => {
+			(globalThis as unknown as { __aiLabHooks: object }).__aiLabHooks = {};
+		});
+		await use(page);
+	},
 	// eslint-disable-next-line no-empty-pattern -- Playwright requires the fixtures argument here
 	backend: async ({}, use, testInfo) => {
 		await use(testInfo.project.metadata.backend as Backend);
@@ -29,3 +44,17 @@ export async function expectBackend(page: Page, backend: Backend) {
 }
 
 export { expect };
+
+/** Reads the page's hooks; see Hooks. */
+export function hooks(page: Page) {
+	return {
+		loseWebGLContext: () =>
+			page.evaluate(() =>
+				(globalThis as unknown as { __aiLabHooks: Hooks }).__aiLabHooks.runtime.loseWebGLContext()
+			),
+		numTensors: () =>
+			page.evaluate(() =>
+				(globalThis as unknown as { __aiLabHooks: Hooks }).__aiLabHooks.runtime.numTensors()
+			)
+	};
+}

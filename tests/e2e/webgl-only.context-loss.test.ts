@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures';
+import { test, expect, hooks } from './fixtures';
 
 // Runs in the webgl project only (see playwright.config.ts): it needs a WebGL context to lose.
 test('a lost WebGL context moves the page to WASM and keeps its state', async ({ page, open }) => {
@@ -8,11 +8,7 @@ test('a lost WebGL context moves the page to WASM and keeps its state', async ({
 	await page.getByRole('button', { name: 'Another digit' }).click();
 	await expect(prediction).toBeVisible();
 	const digitLabel = await page.getByRole('img').getAttribute('aria-label');
-	const lost = await page.evaluate(() =>
-		(
-			globalThis as unknown as { __aiLab: { loseWebGLContext(): boolean } }
-		).__aiLab.loseWebGLContext()
-	);
+	const lost = await hooks(page).loseWebGLContext();
 	expect(lost).toBe(true);
 	await expect(page.getByTestId('backend-name')).toHaveText('WASM');
 	await expect(page.getByRole('alert')).toContainText('The WebGL context was lost');
@@ -33,14 +29,10 @@ test('a lost WebGL context in the adversarial lab keeps the digit, eps and attac
 	await open('labs/adversarial/?digit=0&eps=0.3&attack=fgsm');
 	const after = page.getByTestId('prediction-after');
 	await expect(after).toContainText('flipped');
-	await page.evaluate(() =>
-		(
-			globalThis as unknown as { __aiLab: { loseWebGLContext(): boolean } }
-		).__aiLab.loseWebGLContext()
-	);
+	await hooks(page).loseWebGLContext();
 	await expect(page.getByTestId('backend-name')).toHaveText('WASM');
 	await expect(page.getByTestId('eps-value')).toHaveText('0.300');
-	await expect(page.getByTestId('source-name')).toHaveText('held-out digit #0');
+	await expect(page.getByTestId('source-name')).toHaveText('test image 0 (a 2)');
 	await expect(after).toContainText('flipped');
 	await page.getByRole('slider').fill('0');
 	await expect(after).not.toContainText('flipped');

@@ -84,25 +84,4 @@ describe('npm run lab -- backdoor', () => {
 		expect(lines.slice(4)).toHaveLength(1);
 		expect(lines[4]).toMatch(/^ {4}5\.0 %\s+10\s+[\d.]+ %\s+[\d.]+ %$/);
 	});
-
-	it.each([
-		[['--rates', '0,abc'], 'lab backdoor: --rates (item 2) expects a number, got "abc"'],
-		[['--rates', '0,1.5'], 'lab backdoor: --rates (item 2) must be at most 1, got 1.5'],
-		[['--target', '10'], 'lab backdoor: --target must be at most 9, got 10'],
-		[['--target', '2.5'], 'lab backdoor: --target expects a whole number, got "2.5"'],
-		[
-			['--train', '9000'],
-			'lab backdoor: --train must be at most 8000 (the training digits), got 9000'
-		],
-		[
-			['--samples', '5000'],
-			'lab backdoor: --samples must be at most 2000 (the held-out digits), got 5000'
-		],
-		[['--model', 'mlp'], 'lab backdoor: --model must be one of cnn, softmax, got "mlp"']
-	])('%j is a usage error: exit 2, one line on stderr', async (args, message) => {
-		const run = await lab('backdoor', ...args);
-		expect(run.code).toBe(2);
-		expect(run.stderr.trim().split('\n')).toEqual([message]);
-		expect(run.stdout).toBe('');
-	});
 });

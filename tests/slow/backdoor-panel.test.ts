@@ -48,7 +48,6 @@ describe('backdoor panel state', () => {
 		expect(lab.points).toHaveLength(2);
 
 		lab.params.target = 3;
-		console.log('DBG', JSON.stringify(lab.problems), lab.job.running, JSON.stringify(lab.pointsFor));
 		const next = lab.train();
 		expect(lab.points).toHaveLength(0); // a new chart for the new target
 		lab.cancel();

@@ -62,7 +62,7 @@ describe('npm run lab -- poison', () => {
 		}
 		expect((await lab('poison', '--rates', '0,0.1')).stderr).toMatch(/--attack is required/);
 		expect((await lab('poison', '--attack', 'random', '--rates', '0,0.7')).stderr).toMatch(
-			/--rates \(item 2\) must be at most 0.5/
+			/--rates \(item 2\) must be a rate from 0 to 0.5/
 		);
 	}, 60_000);
 });

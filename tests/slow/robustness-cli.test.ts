@@ -74,32 +74,4 @@ describe('npm run lab -- robustness', () => {
 		expect(lines[4]).toMatch(/^ {2}0\.000 /);
 		expect(lines[5]).toMatch(/^ {2}0\.100 /);
 	});
-
-	it.each([
-		[
-			['--model', 'nope'],
-			'lab robustness: --model must be one of mnist-softmax, mnist-cnn, mnist-cnn-adv, got "nope"'
-		],
-		[
-			['--model', 'mnist-cnn', '--eps', '0,abc'],
-			'lab robustness: --eps (item 2) expects a number, got "abc"'
-		],
-		[
-			['--model', 'mnist-cnn', '--steps', '5'],
-			'lab robustness: --steps applies to --attack pgd only'
-		],
-		[
-			['--model', 'mnist-cnn', '--samples', '5000'],
-			'lab robustness: --samples must be at most 2000 (the held-out digits), got 5000'
-		],
-		[
-			['--attack', 'pgd'],
-			'lab robustness: --model is required (one of mnist-softmax, mnist-cnn, mnist-cnn-adv)'
-		]
-	])('%j is a usage error: exit 2, one line on stderr', async (args, message) => {
-		const run = await lab('robustness', ...args);
-		expect(run.code).toBe(2);
-		expect(run.stderr.trim().split('\n')).toEqual([message]);
-		expect(run.stdout).toBe('');
-	});
 });

@@ -3,8 +3,6 @@ import {
 	DATASET_INFO,
 	fraudPrivacyData,
 	mnistPrivacyData,
-	PRIVACY_DATASETS,
-	RUN_DEFAULTS,
 	runPrivacyExperiment,
 	type PrivacyDataset,
 	type RunResult
@@ -47,7 +45,9 @@ export const dpTrain = defineCommand<DpTrainResult>({
 			help: `${F.learningRate.help} (default: the dataset's, ${DATASET_INFO.fraud.learningRate})`
 		}),
 		fieldOption('momentum', F.momentum),
-		fieldOption('sampling', F.sampling, { help: `${F.sampling.help}; --json adds "accountingNote"` }),
+		fieldOption('sampling', F.sampling, {
+			help: `${F.sampling.help}; --json adds "accountingNote"`
+		}),
 		fieldOption('seed', F.seed)
 	],
 	needsBackend: true,

@@ -1,5 +1,9 @@
 /** The index of the largest of `length` values from `start` (the lowest index on a tie). */
-export function argmax(values: ArrayLike<number>, start = 0, length = values.length - start): number {
+export function argmax(
+	values: ArrayLike<number>,
+	start = 0,
+	length = values.length - start
+): number {
 	let best = 0;
 	for (let c = 1; c < length; c++) if (values[start + c] > values[start + best]) best = c;
 	return best;

@@ -143,6 +143,37 @@ export function normal(rng: Rng, mean = 0, std = 1): number {
 	}
 }
 
+/** cos(2 pi t) for t in [0, 1) from + - * / only: a quarter-turn reduction, then Taylor series. */
+function cosTurn(t: number): number {
+	const q = Math.floor(t * 4);
+	const theta = (t * 4 - q) * (Math.PI / 2);
+	let c = 0;
+	let s = 0;
+	let term = 1;
+	// cos: sum (-1)^k t^2k / (2k)!, sin: sum (-1)^k t^(2k+1) / (2k+1)!, to 1e-19 on [0, pi/2]
+	for (let k = 0; k < 14; k++) {
+		c += term;
+		const next = (term * theta) / (2 * k + 1);
+		s += next;
+		term = (-next * theta) / (2 * k + 2);
+	}
+	return q === 0 ? c : q === 1 ? -s : q === 2 ? -c : s;
+}
+
+/**
+ * A normal draw by the Box-Muller transform, from two uniforms (the second of the pair is not
+ * used). Only the dense MLPs' He-normal initialisation draws this way: the lab's fraud-model
+ * experiments (PRADA's calibrated threshold among them) were measured with these weights, and
+ * changing the transform would re-seed every one of them. Deterministic like normal(); new code
+ * uses normal().
+ */
+export function boxMullerNormal(rng: Rng, mean = 0, std = 1): number {
+	let u = 0;
+	while (u === 0) u = rng();
+	const v = rng();
+	return mean + std * Math.sqrt(-2 * ln(u)) * cosTurn(v);
+}
+
 /** Log-normal with the given median; sigma is the spread of its logarithm. */
 export function logNormal(rng: Rng, median: number, sigma: number): number {
 	return median * exp(sigma * normal(rng));

@@ -177,7 +177,8 @@ export function withDefaults<F extends FieldSpec>(field: F, o: Partial<Meta<Valu
 export function problemOf<F extends FieldSpec>(field: F, value: unknown): string | null {
 	if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value)))
 		return `must be ${field.expect}`;
-	const text = field.kind === 'number' && typeof value === 'number' ? showNumber(value) : String(value);
+	const text =
+		field.kind === 'number' && typeof value === 'number' ? showNumber(value) : String(value);
 	return field.parse(text) === undefined ? `must be ${field.expect}` : null;
 }
 
@@ -255,7 +256,8 @@ function paramSchema<P extends object>(
 ): ParamSchema<P> {
 	const names = Object.keys(fields) as (keyof P)[];
 	const keyOf = (name: keyof P) => fields[name].key ?? String(name);
-	const shown = (name: keyof P, value: unknown) => (fields[name].show as (v: unknown) => string)(value);
+	const shown = (name: keyof P, value: unknown) =>
+		(fields[name].show as (v: unknown) => string)(value);
 	const check = (name: keyof P, value: unknown) => problemOf(fields[name], value) === null;
 	const normalize = (params: P): P => {
 		const out = { ...defaults };

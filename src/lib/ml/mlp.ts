@@ -9,7 +9,7 @@
  * Weights start He-normal (He et al. 2015, section 2.2) from a seeded generator, biases at zero.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, normal } from '../base/rng';
+import { boxMullerNormal, createRng } from '../base/rng';
 import { meanCrossEntropy } from './losses';
 import { trainLoop } from './train-loop';
 
@@ -33,7 +33,7 @@ export function createMlp(sizes: readonly number[], seed: number): Mlp {
 		const fanOut = sizes[l + 1];
 		const values = new Float32Array(fanIn * fanOut);
 		const std = Math.sqrt(2 / fanIn);
-		for (let i = 0; i < values.length; i++) values[i] = normal(rng, 0, std);
+		for (let i = 0; i < values.length; i++) values[i] = boxMullerNormal(rng, 0, std);
 		weights.push(tf.tidy(() => tf.variable(tf.tensor2d(values, [fanIn, fanOut]))));
 		biases.push(tf.tidy(() => tf.variable(tf.zeros([fanOut]))));
 	}
@@ -123,30 +123,27 @@ export async function trainMlp(
 	const batchLabels = new Int32Array(opts.batchSize);
 	const batchWeights = new Float32Array(opts.batchSize);
 	try {
-		const report = await trainLoop(
-			{ ...opts, n, onEpoch: opts.onEpoch },
-			({ indices }) => {
-				const m = indices.length;
-				for (let j = 0; j < m; j++) {
-					const i = indices[j];
-					batchRows.set(rows.subarray(i * d, (i + 1) * d), j * d);
-					batchLabels[j] = labels[i];
-					batchWeights[j] = weightOf[labels[i]];
-				}
-				const loss = tf.tidy(() => {
-					const x = tf.tensor2d(batchRows.subarray(0, m * d), [m, d]);
-					const y = tf.tensor1d(batchLabels.subarray(0, m), 'int32');
-					const w =
-						opts.classWeight === 'balanced' ? tf.tensor1d(batchWeights.subarray(0, m)) : undefined;
-					return optimizer.minimize(
-						() => meanCrossEntropy(mlpLogits(mlp, x), y, w),
-						true,
-						variables
-					) as tf.Scalar;
-				});
-				return { loss };
+		const report = await trainLoop({ ...opts, n, onEpoch: opts.onEpoch }, ({ indices }) => {
+			const m = indices.length;
+			for (let j = 0; j < m; j++) {
+				const i = indices[j];
+				batchRows.set(rows.subarray(i * d, (i + 1) * d), j * d);
+				batchLabels[j] = labels[i];
+				batchWeights[j] = weightOf[labels[i]];
 			}
-		);
+			const loss = tf.tidy(() => {
+				const x = tf.tensor2d(batchRows.subarray(0, m * d), [m, d]);
+				const y = tf.tensor1d(batchLabels.subarray(0, m), 'int32');
+				const w =
+					opts.classWeight === 'balanced' ? tf.tensor1d(batchWeights.subarray(0, m)) : undefined;
+				return optimizer.minimize(
+					() => meanCrossEntropy(mlpLogits(mlp, x), y, w),
+					true,
+					variables
+				) as tf.Scalar;
+			});
+			return { loss };
+		});
 		return report.losses;
 	} finally {
 		optimizer.dispose();

@@ -88,7 +88,11 @@ export interface LoopReport {
 const YIELD_EVERY_MS = 30;
 
 /** Steps per epoch: ceil(n / batch) for 'shuffle' and 'poisson' (one pass on average), 1 for 'full'. */
-export function stepsPerEpoch(n: number, batchSize: number, batching: Batching = 'shuffle'): number {
+export function stepsPerEpoch(
+	n: number,
+	batchSize: number,
+	batching: Batching = 'shuffle'
+): number {
 	return batching === 'full' ? 1 : Math.ceil(n / batchSize);
 }
 

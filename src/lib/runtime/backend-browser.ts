@@ -6,7 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { activateBackend, isSoftwareRenderer, type BackendName, type GpuProbe } from '../ml/backend';
+import {
+	activateBackend,
+	isSoftwareRenderer,
+	type BackendName,
+	type GpuProbe
+} from '../ml/backend';
 
 /** Reads the WebGL 2 renderer string from a throwaway canvas, then releases the context. */
 export function probeWebGL(): GpuProbe {

@@ -50,7 +50,9 @@ export function attackLabelOf(attack: AttackSpec): string {
 }
 
 export class RobustnessRun {
-	readonly job = new Job<'curves' | 'transfer'>({ cancelled: 'cancelled; the finished curves stay' });
+	readonly job = new Job<'curves' | 'transfer'>({
+		cancelled: 'cancelled; the finished curves stay'
+	});
 	series = $state.raw<CurveSeries[]>([]);
 	attackLabel = $state('');
 	samples = $state(0);
@@ -86,7 +88,9 @@ export class RobustnessRun {
 				for (const [k, item] of plan.entries()) {
 					const classifier = await runtime.classifier(item.model);
 					const label =
-						item.defence === 'none' ? item.model : `${item.model} + ${DEFENCES[item.defence].label}`;
+						item.defence === 'none'
+							? item.model
+							: `${item.model} + ${DEFENCES[item.defence].label}`;
 					status(`${label} (${k + 1} of ${plan.length})`);
 					const t0 = performance.now();
 					const points = await runtime.timed(
@@ -94,7 +98,8 @@ export class RobustnessRun {
 						() =>
 							robustnessCurve(classifier, digits, CURVE_EPS, {
 								attack,
-								evaluateOn: item.defence === 'none' ? classifier : defended(classifier, item.defence),
+								evaluateOn:
+									item.defence === 'none' ? classifier : defended(classifier, item.defence),
 								limit: p.samples,
 								signal,
 								onProgress: (done, total) => progress((k + done / total) / plan.length)

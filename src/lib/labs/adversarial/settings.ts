@@ -5,7 +5,15 @@
  */
 import { DEFENCE_IDS, DEFENCES, type DefenceId } from '$lib/ml/adversarial/defences';
 import { MODEL_IDS, MODEL_INFO } from '$lib/ml/models';
-import { choice, defineSettings, flag, integer, number, seed, type Values } from '$lib/labs/settings';
+import {
+	choice,
+	defineSettings,
+	flag,
+	integer,
+	number,
+	seed,
+	type Values
+} from '$lib/labs/settings';
 
 export const ATTACKS = ['fgsm', 'targeted', 'pgd'] as const;
 export type AttackKind = (typeof ATTACKS)[number];

@@ -13,7 +13,9 @@ export function lossGradientSign(
 	x: tf.Tensor4D,
 	labels: tf.Tensor1D
 ): tf.Tensor4D {
-	const grad = tf.grad((input) => meanCrossEntropy(classifier.logits(input as tf.Tensor4D), labels));
+	const grad = tf.grad((input) =>
+		meanCrossEntropy(classifier.logits(input as tf.Tensor4D), labels)
+	);
 	return tf.tidy(() => exactSign(grad(x) as tf.Tensor4D));
 }
 

@@ -59,4 +59,3 @@ export function buildPlane(data: PoisonData): Plane {
 	shown.forEach((row, j) => points.set(all.subarray(row * 2, row * 2 + 2), j * 2));
 	return { pca, grid: pca.lift(cells), xMin, xMax, yMin, yMax, shown, points };
 }
-
