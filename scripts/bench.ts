@@ -10,7 +10,7 @@ import { builtPages } from './lib/pages';
 import { CHROMIUM_ARGS, findChromium } from './lib/chromium';
 import { BUILD_DIR } from './lib/paths';
 import { measurePayload } from './bench/payload';
-import { PROBES } from './bench/probes';
+import { HOOKS_INIT, PROBES, type BenchHooks } from './bench/probes';
 import { ensureBuild, startPreview } from './bench/server';
 
 const ALL_BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
@@ -52,6 +52,7 @@ async function main() {
 		for (const backend of backends) {
 			const figures: Record<string, unknown> = {};
 			const context = await browser.newContext();
+			await context.addInitScript(HOOKS_INIT);
 			const page = await context.newPage();
 			const cdp = await context.newCDPSession(page);
 			await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -60,6 +61,7 @@ async function main() {
 			};
 			const coldPage = async (path: string) => {
 				const fresh = await browser.newContext();
+				await fresh.addInitScript(HOOKS_INIT);
 				const coldTab = await fresh.newPage();
 				await coldTab.goto(`${server.url}${path}?backend=${backend}`);
 				return { page: coldTab, close: () => fresh.close() };
@@ -78,7 +80,7 @@ async function main() {
 				.filter((v): v is number => typeof v === 'number');
 			figures.leakedTensors = leaks.length ? Math.max(...leaks) : null;
 			figures.activeBackend = await page.evaluate(() =>
-				(globalThis as unknown as { __aiLab?: { backend(): string } }).__aiLab?.backend()
+				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.runtime?.backend()
 			);
 			figures.renderer = await page.evaluate(() => {
 				const gl = document.createElement('canvas').getContext('webgl2');

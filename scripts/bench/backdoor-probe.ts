@@ -1,8 +1,4 @@
-import type { Probe } from './probes';
-
-interface BackdoorLabHandle {
-	points: { rate: number; trainMs: number; attackSuccessRate: number; cleanAccuracy: number }[];
-}
+import type { BenchHooks, Probe } from './probes';
 
 /**
  * One backdoor training run as the poisoning page runs it: p = 5 %, target 7, 2,000 training
@@ -19,7 +15,8 @@ export const backdoorTrain: Probe = {
 		await panel.getByRole('button', { name: 'Train at p' }).click();
 		await panel.getByTestId('backdoor-status').getByText('done').waitFor({ timeout: 600_000 });
 		const point = await page.evaluate(
-			() => (globalThis as unknown as { __backdoorLab: BackdoorLabHandle }).__backdoorLab.points[0]
+			() =>
+				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.backdoor!.points[0]
 		);
 		return {
 			backdoorTrainMs: Math.round(point.trainMs),

@@ -20,9 +20,32 @@ export interface Probe {
 	run(ctx: ProbeContext): Promise<Record<string, unknown>>;
 }
 
+/**
+ * The pages' test hooks (src/lib/runtime/test-hooks.ts), which bench contexts ask for with an
+ * init script (scripts/bench.ts).
+ */
+export interface BenchHooks {
+	runtime: { numTensors(): number; backend(): string };
+	privacy?: {
+		measureEpochs(epochs: number): Promise<{
+			dpEpochMs: number;
+			dpExactEpochMs: number;
+			plainEpochMs: number;
+			dpRowsPerStep: number;
+		}>;
+	};
+	backdoor?: {
+		points: { rate: number; trainMs: number; attackSuccessRate: number; cleanAccuracy: number }[];
+	};
+}
+
+export const HOOKS_INIT = () => {
+	(globalThis as unknown as { __aiLabHooks: object }).__aiLabHooks = {};
+};
+
 const numTensors = (page: Page) =>
 	page.evaluate(() =>
-		(globalThis as unknown as { __aiLab: { numTensors(): number } }).__aiLab.numTensors()
+		(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.runtime.numTensors()
 	);
 
 const COLD_RUNS = 3;
@@ -78,21 +101,41 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
  * The adversarial lab's eps slider, driven by the keyboard like a learner would: each arrow key
- * is an input event, and the page records the time from that event to the updated prediction in
- * the DOM (AdversarialLab.updateTimes). FGSM on mnist-cnn, one digit.
+ * is an input event, and a script the bench adds to the page (not the app's code) times each one
+ * to the DOM update of the adversarial digit it produced (its aria-label carries the eps).
+ * FGSM on mnist-cnn, one digit.
  */
 export const fgsmSlider: Probe = {
 	name: 'fgsmSlider',
 	async run({ page, open }) {
 		await open('labs/adversarial/');
 		await page.getByTestId('prediction-after').waitFor({ timeout: 120_000 });
+		await page.evaluate(() => {
+			const times: number[] = [];
+			(globalThis as unknown as { __sliderTimes: number[] }).__sliderTimes = times;
+			let pressed: number | null = null;
+			document.addEventListener(
+				'input',
+				(event) => {
+					if ((event.target as HTMLInputElement).type === 'range') pressed = performance.now();
+				},
+				true
+			);
+			new MutationObserver((mutations) => {
+				if (pressed === null) return;
+				const updated = mutations.some((m) =>
+					(m.target as Element).getAttribute?.('aria-label')?.startsWith('adversarial digit at eps')
+				);
+				if (!updated) return;
+				times.push(performance.now() - pressed);
+				pressed = null;
+			}).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-label'] });
+		});
 		const slider = page.getByRole('slider');
 		await slider.focus();
 		const count = () =>
 			page.evaluate(
-				() =>
-					(globalThis as unknown as { __adversarialLab: { updateTimes: number[] } })
-						.__adversarialLab.updateTimes.length
+				() => (globalThis as unknown as { __sliderTimes: number[] }).__sliderTimes.length
 			);
 		// warm up: the first moves compile shaders / kernels
 		for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowRight');
@@ -103,18 +146,13 @@ export const fgsmSlider: Probe = {
 			// sweep eps up and down between 0.15 and 0.4 in 0.005 steps
 			await page.keyboard.press(Math.floor(i / 50) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
 			await page.waitForFunction(
-				(n) =>
-					(globalThis as unknown as { __adversarialLab: { updateTimes: number[] } })
-						.__adversarialLab.updateTimes.length > n,
+				(n) => (globalThis as unknown as { __sliderTimes: number[] }).__sliderTimes.length > n,
 				start + i
 			);
 		}
 		await page.waitForTimeout(300);
 		const times = await page.evaluate(
-			(n) =>
-				(
-					globalThis as unknown as { __adversarialLab: { updateTimes: number[] } }
-				).__adversarialLab.updateTimes.slice(-n),
+			(n) => (globalThis as unknown as { __sliderTimes: number[] }).__sliderTimes.slice(-n),
 			SLIDER_MOVES
 		);
 		const after = await numTensors(page);
@@ -137,7 +175,7 @@ export const robustnessCurve: Probe = {
 			return { robustnessCurveMs: null, robustnessCurveNote: 'skipped on CPU: minutes per curve' };
 		await open('labs/adversarial/');
 		await page.getByTestId('prediction-after').waitFor({ timeout: 120_000 });
-		await page.getByLabel('Digits to attack', { exact: true }).selectOption('1000');
+		await page.getByLabel('Digits to attack', { exact: true }).fill('1000');
 		await page.getByRole('button', { name: 'Run curves' }).click();
 		const cnn = page.getByTestId('cnn-curve-ms');
 		await cnn.waitFor({ timeout: 600_000 });
@@ -147,20 +185,8 @@ export const robustnessCurve: Probe = {
 	}
 };
 
-interface PrivacyHook {
-	__privacyLab: {
-		measureEpochs(epochs: number): Promise<{
-			dpEpochMs: number;
-			dpExactEpochMs: number;
-			plainEpochMs: number;
-			dpRowsPerStep: number;
-		} | null>;
-		error: string | null;
-	};
-}
-
 /**
- * DP-SGD against plain SGD, per epoch, in the privacy page (PrivacyLab.measureEpochs): the same
+ * DP-SGD against plain SGD, per epoch, in the privacy page (its bench hook): the same
  * MLP, data and batch size (50), after a warm-up epoch of each, 3 interleaved rounds of 5 epochs,
  * compute time only (yields excluded). Digits: [784, 64, 10] on 1,000 training digits; fraud:
  * [10, 32, 16, 1] on 500 transactions. dpEpochMs is DP-SGD as the lab trains it (Poisson lots,
@@ -176,15 +202,16 @@ export const dpEpoch: Probe = {
 			// hydrated, and the backend started (the Train button waits for it)
 			await page.waitForFunction(
 				() =>
-					(globalThis as unknown as Partial<PrivacyHook>).__privacyLab !== undefined &&
+					(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.privacy !==
+						undefined &&
 					!document.querySelector<HTMLButtonElement>('[data-testid="train-button"]')?.disabled
 			);
 			await page.getByLabel('Data and model').selectOption(dataset);
-			const times = await page.evaluate(async () => {
-				const lab = (globalThis as unknown as PrivacyHook).__privacyLab;
-				return (await lab.measureEpochs(5)) ?? lab.error;
-			});
-			if (times === null || typeof times === 'string') throw new Error(`dpEpoch: ${times}`);
+			const times = await page.evaluate(() =>
+				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.privacy!.measureEpochs(
+					5
+				)
+			);
 			const suffix = dataset === 'mnist' ? '' : 'Fraud';
 			out[`dpEpochMs${suffix}`] = round2(times.dpEpochMs);
 			out[`plainEpochMs${suffix}`] = round2(times.plainEpochMs);

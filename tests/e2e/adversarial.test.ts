@@ -121,7 +121,9 @@ test('BIM/PGD reaches eps by default; a fixed step that cannot is said so on scr
 	await page.getByLabel('Step size', { exact: true }).selectOption('fixed');
 	await expect(page.getByLabel('Fixed step size')).toHaveValue('0.025');
 	// 10 steps of 0.025 stop at 0.25: the caption says so, and says what to do
-	await expect(page.getByTestId('reach-note')).toContainText('at most 0.25, less than eps 0.4');
+	await expect(page.getByTestId('reach-note')).toContainText(
+		'at most 0.25 from its start, less than eps 0.4'
+	);
 	await expect(page.getByTestId('norms')).toContainText('L∞ 0.250');
 });
 

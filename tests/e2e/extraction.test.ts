@@ -12,7 +12,7 @@ test('stealing the fraud MLP moves the query counter, draws the fidelity curve a
 	await page.getByRole('button', { name: 'Steal with natural data (other distribution)' }).click();
 	await expect(page.getByTestId('attack-status')).toContainText('done', { timeout: 120_000 });
 	await expect(page.getByTestId('query-counter')).toHaveText('600');
-	await expect(page.getByTestId('query-cost')).toHaveText('6.000');
+	await expect(page.getByTestId('query-cost')).toHaveText('6.000 credits');
 	await expect(page.getByTestId('fidelity-chart')).toHaveAttribute('data-points', '10');
 	const row = page.getByTestId('fidelity-table').getByRole('row', { name: /natural data/ });
 	await expect(row).toContainText('600');
@@ -39,17 +39,57 @@ test('equation solving recovers the logistic regression from 11 queries, and ref
 }) => {
 	await open('labs/extraction/?victim=fraud-logreg&output=label');
 	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
-	await page.getByRole('button', { name: 'Equation solving' }).click();
-	await expect(page.getByRole('alert')).toContainText('equation solving needs confidence scores');
+	// with labels only the button is disabled and says why, before any query is spent
+	await expect(page.getByRole('button', { name: 'Equation solving' })).toBeDisabled();
+	await expect(
+		page.getByText('Equation solving: equation solving needs confidence scores')
+	).toBeVisible();
 	await expect(page.getByTestId('query-counter')).toHaveText('0');
 
 	await page.getByLabel('API answers with').selectOption('probs');
 	await page.getByRole('button', { name: 'Equation solving' }).click();
-	await expect(page.getByTestId('equation-summary')).toContainText('11 queries on a probs API');
+	await expect(page.getByTestId('equation-summary')).toContainText(
+		'11 queries on an API answering with full probabilities'
+	);
 	await expect(page.getByTestId('equation-summary')).toContainText(
 		'agreement with the victim 100.0 %'
 	);
 	await expect(page.getByTestId('query-counter')).toHaveText('11');
 	await expect(page.getByTestId('equation-table').locator('tbody tr')).toHaveCount(11);
 	await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('the default victim answers its first button; results name their victim', async ({
+	page,
+	open
+}) => {
+	await open('labs/extraction/');
+	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
+	await expect(page.getByRole('button', { name: 'Equation solving' })).toBeEnabled();
+	await page.getByRole('button', { name: 'Equation solving' }).click();
+	await expect(page.getByTestId('equation-summary')).toContainText(
+		'fraud logistic regression: 11 queries'
+	);
+	await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
+test('a query budget out of range is refused beside its field, never replaced', async ({
+	page,
+	open
+}) => {
+	await open('labs/extraction/?victim=fraud-mlp');
+	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
+	const budget = page.getByLabel('Query budget');
+	await budget.fill('25000');
+	await expect(page.getByText('must be a whole number from 1 to 20000')).toBeVisible();
+	await expect(
+		page.getByRole('button', { name: 'Steal with Jacobian augmentation' })
+	).toBeDisabled();
+	await expect(budget).toHaveValue('25000');
+	await budget.fill('50');
+	await expect(budget).not.toHaveAttribute('aria-invalid', 'true');
+	await expect(page.getByText('must be a whole number from 1 to 20000')).toHaveCount(0);
+	await page.getByRole('button', { name: 'Steal with Jacobian augmentation' }).click();
+	await expect(page.getByTestId('attack-status')).toContainText('done', { timeout: 120_000 });
+	await expect(page.getByTestId('query-counter')).toHaveText('50');
 });

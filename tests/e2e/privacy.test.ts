@@ -41,7 +41,9 @@ test('a training run adds a point to the trade-off chart beside the baseline', a
 
 test('a bad value in the link is reported and replaced by the default', async ({ page, open }) => {
 	await open('labs/privacy/?sigma=banana&batch=9999');
-	await expect(page.getByRole('alert').first()).toContainText('?sigma=banana is not a number');
+	await expect(page.getByRole('alert').first()).toContainText(
+		'?sigma=banana: must be a number from 0 to 10; using 1'
+	);
 	await expect(page.getByTestId('sigma-value')).toHaveText('1.00');
 	await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });

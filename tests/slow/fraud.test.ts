@@ -180,24 +180,6 @@ describe('splitTransactions and standardize', () => {
 	});
 });
 
-describe('rocAuc and recallAtFpr', () => {
-	it('score perfect, inverted, tied and partial rankings correctly', () => {
-		expect(rocAuc([0.1, 0.2, 0.8, 0.9], [0, 0, 1, 1])).toBe(1);
-		expect(rocAuc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1])).toBe(0);
-		expect(rocAuc([0.5, 0.5, 0.5, 0.5], [0, 1, 0, 1])).toBe(0.5);
-		// Pairs (fraud > legit): 0.4>0.3 yes, 0.4>0.5 no, 0.6>0.3 yes, 0.6>0.5 yes -> 3/4.
-		expect(rocAuc([0.3, 0.4, 0.5, 0.6], [0, 1, 0, 1])).toBe(0.75);
-		expect(rocAuc([0.3, 0.4], [0, 0])).toBeNaN();
-		const legit = Array.from({ length: 100 }, (_, i) => i);
-		const scores = [...legit, 95.5, 50.5, 200];
-		const labels = [...legit.map(() => 0), 1, 1, 1];
-		// 5 % of 100 legit may be flagged: threshold at the 6th highest legit score (94).
-		expect(recallAtFpr(scores, labels, 0.05)).toBeCloseTo(2 / 3);
-		expect(recallAtFpr(scores, labels, 0)).toBeCloseTo(1 / 3);
-		expect(recallAtFpr(scores, labels, 1)).toBe(1);
-	});
-});
-
 interface Scores {
 	scores: Float32Array;
 	ms: number;
