@@ -44,6 +44,14 @@ async function shownOrder(page: Page): Promise<string[]> {
 		);
 }
 
+/** How many pixels of the viewport `locator` covers. */
+async function coveredHeight(locator: Locator): Promise<number> {
+	return locator.evaluate((el) => {
+		const box = el.getBoundingClientRect();
+		return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0));
+	});
+}
+
 test('a right then a wrong answer give the right feedback and a score of 1 of 2 so far', async ({
 	page
 }) => {
@@ -204,4 +212,28 @@ test('a corrupted stored attempt is ignored: the quiz starts afresh and scores',
 	await answer(page, 1, true);
 	await expect(score(page)).toContainText('1 of 1 so far');
 	expect(errors).toEqual([]);
+});
+
+test('at phone size (390x844) the score bar covers at most 60 px while reading a question', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await openQuiz(page);
+	await questionForm(page, 7).scrollIntoViewIfNeeded();
+	await expect(questionForm(page, 7)).toBeInViewport();
+	expect(await coveredHeight(score(page))).toBeLessThanOrEqual(60);
+
+	// The score is still there at the end of the quiz.
+	await score(page).scrollIntoViewIfNeeded();
+	await expect(score(page)).toContainText('0 of 0 so far');
+});
+
+test('at laptop size (1280x720) the score bar stays in view while reading a question', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await openQuiz(page);
+	await questionForm(page, 7).scrollIntoViewIfNeeded();
+	await expect(score(page)).toBeInViewport();
+	await expect(questionForm(page, 7)).toBeInViewport();
 });
