@@ -192,7 +192,7 @@ describe('the quiz state across reloads', () => {
 	const [first, second] = QUESTIONS;
 	const wrong = second.options.find((option) => option.id !== second.correct)!.id;
 
-	it('shows the authored order and stores nothing until it starts', () => {
+	it('shows the authored order until an attempt starts', () => {
 		const quiz = new QuizState();
 		expect(quiz.seed).toBeNull();
 		expect(quiz.questions).toEqual(QUESTIONS);
