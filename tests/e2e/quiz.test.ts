@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
+import { ATTEMPT_KEY } from '../../src/lib/quiz/attempt';
 import { QUESTIONS, type QuizQuestion } from '../../src/lib/quiz/questions';
 
 const TOTAL = QUESTIONS.length;
@@ -30,6 +31,25 @@ async function answer(page: Page, n: number, right: boolean) {
 
 function score(page: Page): Locator {
 	return page.getByRole('region', { name: 'Your score' });
+}
+
+/** Every question's options, as "question:option" ids, in the order the page shows them. */
+async function shownOrder(page: Page): Promise<string[]> {
+	return page
+		.getByRole('radio')
+		.evaluateAll((radios) =>
+			radios.map(
+				(radio) => `${(radio as HTMLInputElement).name}:${(radio as HTMLInputElement).value}`
+			)
+		);
+}
+
+/** How many pixels of the viewport `locator` covers. */
+async function coveredHeight(locator: Locator): Promise<number> {
+	return locator.evaluate((el) => {
+		const box = el.getBoundingClientRect();
+		return Math.max(0, Math.min(box.bottom, window.innerHeight) - Math.max(box.top, 0));
+	});
 }
 
 test('a right then a wrong answer give the right feedback and a score of 1 of 2 so far', async ({
@@ -121,7 +141,8 @@ test('the quiz works from the keyboard alone', async ({ page }) => {
 	// Space selects the focused option; the arrow keys move the selection within the group.
 	await page.keyboard.press('Space');
 	await expect(firstRadio).toBeChecked();
-	const correctIndex = first.options.findIndex((o) => o.id === first.correct);
+	const shown = await radios.evaluateAll((els) => els.map((el) => (el as HTMLInputElement).value));
+	const correctIndex = shown.indexOf(first.correct);
 	for (let i = 0; i < correctIndex; i++) await page.keyboard.press('ArrowDown');
 	const correctRadio = form.getByRole('radio', { name: optionText(first, true), exact: true });
 	await expect(correctRadio).toBeChecked();
@@ -143,4 +164,76 @@ test('the quiz works from the keyboard alone', async ({ page }) => {
 	).toBeFocused();
 	await page.keyboard.press('Tab');
 	await expect(questionForm(page, 2).getByRole('radio').first()).toBeFocused();
+});
+
+test('answers, their feedback and the option order survive a reload; Retry starts a new order', async ({
+	page
+}) => {
+	await openQuiz(page);
+	const [first, second] = QUESTIONS;
+	const order = await shownOrder(page);
+	await answer(page, 1, true);
+	await answer(page, 2, false);
+	await expect(score(page)).toContainText('1 of 2 so far');
+
+	await openQuiz(page);
+	const form1 = questionForm(page, 1);
+	const form2 = questionForm(page, 2);
+	await expect(form1.getByText('Correct.', { exact: true })).toBeVisible();
+	await expect(form1.getByText(first.explanation)).toBeVisible();
+	await expect(form1.getByRole('radio', { name: optionText(first, true) })).toBeChecked();
+	for (const radio of await form1.getByRole('radio').all()) await expect(radio).toBeDisabled();
+	await expect(form2.getByText('Incorrect.', { exact: true })).toBeVisible();
+	await expect(form2).toContainText(`The answer is: ${optionText(second, true)}`);
+	await expect(form2.getByRole('radio', { name: optionText(second, false) })).toBeChecked();
+	await expect(score(page)).toContainText(`1 of 2 so far; 2 of ${TOTAL} questions answered`);
+	expect(await shownOrder(page)).toEqual(order);
+
+	await score(page).getByRole('button', { name: 'Retry' }).click();
+	await expect(score(page)).toContainText('0 of 0 so far');
+	const retried = await shownOrder(page);
+	expect(retried).not.toEqual(order);
+
+	// The new attempt is the one the browser keeps.
+	await openQuiz(page);
+	expect(await shownOrder(page)).toEqual(retried);
+	await expect(score(page)).toContainText(`0 of 0 so far; 0 of ${TOTAL} questions answered`);
+	await expect(page.getByText('Correct.', { exact: true })).toHaveCount(0);
+});
+
+test('a corrupted stored attempt is ignored: the quiz starts afresh and scores', async ({
+	page
+}) => {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	await page.addInitScript((key) => localStorage.setItem(key, '{"version":1,"seed":'), ATTEMPT_KEY);
+	await openQuiz(page);
+	await expect(score(page)).toContainText(`0 of 0 so far; 0 of ${TOTAL} questions answered`);
+	await answer(page, 1, true);
+	await expect(score(page)).toContainText('1 of 1 so far');
+	expect(errors).toEqual([]);
+});
+
+test('at phone size (390x844) the score bar covers at most 60 px while reading a question', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 390, height: 844 });
+	await openQuiz(page);
+	await questionForm(page, 7).scrollIntoViewIfNeeded();
+	await expect(questionForm(page, 7)).toBeInViewport();
+	expect(await coveredHeight(score(page))).toBeLessThanOrEqual(60);
+
+	// The score is still there at the end of the quiz.
+	await score(page).scrollIntoViewIfNeeded();
+	await expect(score(page)).toContainText('0 of 0 so far');
+});
+
+test('at laptop size (1280x720) the score bar stays in view while reading a question', async ({
+	page
+}) => {
+	await page.setViewportSize({ width: 1280, height: 720 });
+	await openQuiz(page);
+	await questionForm(page, 7).scrollIntoViewIfNeeded();
+	await expect(score(page)).toBeInViewport();
+	await expect(questionForm(page, 7)).toBeInViewport();
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LABS } from '../../src/lib/labs/catalogue';
-import { QUESTIONS, scoreQuiz, type QuizAnswers } from '../../src/lib/quiz/questions';
+import {
+	QUESTIONS,
+	scoreQuiz,
+	type QuizAnswers,
+	type QuizQuestion
+} from '../../src/lib/quiz/questions';
 import { QuizState } from '../../src/lib/quiz/quiz-state.svelte';
 
 /** Answers every question with its correct option, or with the first wrong one. */
@@ -109,6 +114,65 @@ describe('the questions', () => {
 	it('keeps the correct answer from always sitting in the same place', () => {
 		const positions = new Set(QUESTIONS.map((q) => q.options.findIndex((o) => o.id === q.correct)));
 		expect(positions.size).toBeGreaterThan(1);
+	});
+});
+
+interface Lengths {
+	correct: number;
+	longest: number;
+	shortest: number;
+}
+
+/** The correct option's length in characters, and the longest and shortest option's. */
+function lengths(q: QuizQuestion): Lengths {
+	const all = q.options.map((option) => option.text.length);
+	const correct = q.options.find((option) => option.id === q.correct)!.text.length;
+	return { correct, longest: Math.max(...all), shortest: Math.min(...all) };
+}
+
+/**
+ * The expected score of a test-taker who keeps the options whose length `keep` allows and guesses
+ * among them (among all options when it allows none).
+ */
+function lengthStrategy(keep: (length: number, q: Lengths) => boolean): number {
+	let expected = 0;
+	for (const q of QUESTIONS) {
+		const l = lengths(q);
+		const kept = q.options.filter((option) => keep(option.text.length, l));
+		const pool = kept.length > 0 ? kept : q.options;
+		if (pool.some((option) => option.id === q.correct)) expected += 1 / pool.length;
+	}
+	return expected / QUESTIONS.length;
+}
+
+/** Blind guessing: one option of each question at random. */
+const CHANCE = QUESTIONS.reduce((sum, q) => sum + 1 / q.options.length, 0) / QUESTIONS.length;
+
+describe('the length of an option gives nothing away', () => {
+	// A tie for the longest (or shortest) counts against the bank: the option is no shorter than the rest.
+	it('the correct option is the longest in at most a quarter of the questions', () => {
+		const longest = QUESTIONS.filter((q) => lengths(q).correct === lengths(q).longest);
+		expect(longest.length).toBeLessThanOrEqual(QUESTIONS.length / 4);
+	});
+
+	it('the correct option is the shortest in at most a quarter of the questions', () => {
+		const shortest = QUESTIONS.filter((q) => lengths(q).correct === lengths(q).shortest);
+		expect(shortest.length).toBeLessThanOrEqual(QUESTIONS.length / 4);
+	});
+
+	it('always picking the longest option scores at most 25 % and no better than guessing', () => {
+		const score = lengthStrategy((length, q) => length === q.longest);
+		expect(score).toBeLessThanOrEqual(0.25);
+		expect(score).toBeLessThanOrEqual(CHANCE);
+	});
+
+	it('always picking the shortest option scores no better than guessing', () => {
+		expect(lengthStrategy((length, q) => length === q.shortest)).toBeLessThanOrEqual(CHANCE);
+	});
+
+	it('ruling out the longest or the shortest option and guessing gains under 10 points on chance', () => {
+		expect(lengthStrategy((length, q) => length < q.longest)).toBeLessThan(CHANCE + 0.1);
+		expect(lengthStrategy((length, q) => length > q.shortest)).toBeLessThan(CHANCE + 0.1);
 	});
 });
 

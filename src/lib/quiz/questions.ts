@@ -1,7 +1,8 @@
 /**
  * The knowledge check at /quiz: the lesson's three questions, then at least two per lab. Plain data
  * and one pure scoring function, so the page, the unit tests and the browser tests share one source.
- * Options keep their authored order (no shuffle), which keeps the page and the tests deterministic.
+ * The page shows the options in a seeded order per attempt (./shuffle.ts); options are authored so
+ * that neither their length nor their position gives the answer away (tests/unit/quiz.test.ts).
  */
 import type { LabEntry } from '$lib/labs/catalogue';
 
@@ -44,13 +45,22 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		source: 'lesson',
 		prompt: 'What is the primary goal of AI security?',
 		options: [
-			{ id: 'a', text: 'To make a model as accurate as possible on its test set.' },
+			{
+				id: 'a',
+				text: 'To make a model as accurate as possible on held-out data, so that it is hard to fool.'
+			},
 			{
 				id: 'b',
-				text: 'To protect AI systems (their data, models and infrastructure) so they behave as intended, keep their secrets and stay available, even when someone attacks them.'
+				text: 'To keep an AI system behaving as intended, confidential and available under attack.'
 			},
-			{ id: 'c', text: 'To make every decision a model takes explainable to its users.' },
-			{ id: 'd', text: 'To stop people from using AI for tasks it was not designed for.' }
+			{
+				id: 'c',
+				text: 'To make every decision a model takes explainable, so that its users can see why it was made.'
+			},
+			{
+				id: 'd',
+				text: 'To stop people from using a model for tasks other than the ones it was designed and tested for.'
+			}
 		],
 		correct: 'b',
 		explanation:
@@ -83,11 +93,11 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 			},
 			{
 				id: 'b',
-				text: 'Privacy versus utility: the noise that protects individual training records also costs the model accuracy.'
+				text: 'Privacy versus utility: the noise that protects each training record also costs the model accuracy.'
 			},
 			{
 				id: 'c',
-				text: "Speed versus correctness: a faster GPU makes a model's predictions less correct."
+				text: 'Speed versus correctness: a faster GPU makes the same model give wrong answers more often.'
 			}
 		],
 		correct: 'b',
@@ -100,14 +110,21 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		source: 'adversarial',
 		prompt: 'What is an adversarial example?',
 		options: [
-			{ id: 'a', text: 'A training example that was given the wrong label on purpose.' },
+			{
+				id: 'a',
+				text: 'A training example given the wrong label on purpose, to teach the model a wrong class.'
+			},
 			{
 				id: 'b',
-				text: 'A random, noisy image unlike anything the model saw in training.'
+				text: 'A random, noisy image unlike anything in the training data, which the model has to guess at.'
 			},
 			{
 				id: 'c',
-				text: 'An input changed by a small, deliberately chosen perturbation so that the model gets it wrong while a person still sees the original.'
+				text: 'An input given a small, deliberately chosen change that fools the model but not a person.'
+			},
+			{
+				id: 'd',
+				text: 'A genuine but unusual input, such as a badly written digit, that the model happens to get wrong.'
 			}
 		],
 		correct: 'c',
@@ -122,10 +139,11 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 			'The plain CNN gets 98.3 % of the held-out digits right. About how many of them does FGSM at eps 0.25 make it get wrong?',
 		options: [
 			{ id: 'a', text: 'About 10 %' },
-			{ id: 'b', text: 'About half' },
-			{ id: 'c', text: 'Nearly all of them: over 99 %' }
+			{ id: 'b', text: 'About 50 %' },
+			{ id: 'c', text: 'About 75 %' },
+			{ id: 'd', text: 'Over 99 %' }
 		],
-		correct: 'c',
+		correct: 'd',
 		explanation:
 			'Measured on all 2,000 held-out digits, FGSM at eps 0.25 makes the CNN wrong on 99.3 % of them, and it is confidently wrong: 84.6 % mean confidence on its mistakes. High clean accuracy says nothing about accuracy under attack.',
 		lab: 'adversarial'
@@ -136,12 +154,18 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		prompt:
 			'The FGSM-trained CNN keeps about 91 % accuracy under FGSM at eps 0.25. What does 10-step PGD at the same eps do to it?',
 		options: [
-			{ id: 'a', text: 'Nothing new: it stays at about 91 %, so the model is robust.' },
+			{
+				id: 'a',
+				text: 'Little: accuracy stays near 91 %, since PGD is only FGSM repeated in smaller steps.'
+			},
 			{
 				id: 'b',
-				text: 'It takes accuracy to 0 %: the FGSM robustness came largely from masked gradients.'
+				text: 'It drops to 0 %: its robustness to FGSM came largely from masked gradients.'
 			},
-			{ id: 'c', text: 'It costs a few points, to about 85 %.' }
+			{
+				id: 'c',
+				text: 'It costs a few points, to about 85 %, the usual cost of a stronger attack.'
+			}
 		],
 		correct: 'b',
 		explanation:
@@ -156,11 +180,20 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		options: [
 			{
 				id: 'a',
-				text: 'The retrained model lets through more fraud that looks like the relabelled cases.'
+				text: 'After retraining, the model lets through more fraud that resembles the relabelled cases.'
 			},
-			{ id: 'b', text: 'Nothing: labels only matter when the model is tested.' },
-			{ id: 'c', text: "The model's API becomes slower to answer." },
-			{ id: 'd', text: 'The model starts leaking customer records in its answers.' }
+			{
+				id: 'b',
+				text: 'Little: the retrained model re-learns that fraud from its features, whatever the labels say.'
+			},
+			{
+				id: 'c',
+				text: 'The retrained model flags more legitimate transactions as fraud than it did before.'
+			},
+			{
+				id: 'd',
+				text: "The retrained model starts leaking the relabelled customers' records in its answers."
+			}
 		],
 		correct: 'a',
 		explanation:
@@ -174,15 +207,15 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		options: [
 			{
 				id: 'a',
-				text: 'Because it only works when the attacker also holds the model weights.'
+				text: "Because it only works if the attacker can also change the model's weights after training."
 			},
 			{
 				id: 'b',
-				text: 'Because it lowers accuracy on every input a little, which looks like ordinary noise.'
+				text: 'Because it lowers accuracy on every input a little, which looks like ordinary training noise.'
 			},
 			{
 				id: 'c',
-				text: 'Because the model stays accurate on clean inputs and misbehaves only when the trigger is present.'
+				text: 'Because the model stays accurate on clean inputs and errs only on inputs with the trigger.'
 			}
 		],
 		correct: 'c',
@@ -197,13 +230,16 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		options: [
 			{
 				id: 'a',
-				text: "The attacker sends many queries to the model's prediction API and trains a copy on its answers."
+				text: 'The attacker sends many queries to the prediction API and trains a copy on its answers.'
 			},
 			{
 				id: 'b',
-				text: "The attacker adds small perturbations to the model's inputs until it fails."
+				text: 'The attacker adds small perturbations to inputs until the model misclassifies them.'
 			},
-			{ id: 'c', text: "The attacker inserts mislabelled examples into the model's training data." }
+			{
+				id: 'c',
+				text: 'The attacker slips mislabelled examples into the training data the model will learn from.'
+			}
 		],
 		correct: 'a',
 		explanation:
@@ -215,13 +251,10 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		source: 'extraction',
 		prompt: 'Which choice in a prediction API makes extraction cheaper for the attacker?',
 		options: [
-			{ id: 'a', text: 'Limiting how many queries each account may send per hour.' },
-			{
-				id: 'b',
-				text: 'Returning the full list of class probabilities instead of only the top label.'
-			},
+			{ id: 'a', text: 'Limiting how many queries each account may send in an hour.' },
+			{ id: 'b', text: 'Returning all class probabilities instead of only the top label.' },
 			{ id: 'c', text: 'Watching for accounts whose queries look unlike normal traffic.' },
-			{ id: 'd', text: 'Returning only the top label.' }
+			{ id: 'd', text: 'Adding a short random delay before it sends each answer.' }
 		],
 		correct: 'b',
 		explanation:
@@ -234,12 +267,10 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		prompt:
 			'In differentially private training (DP-SGD), what happens when you raise the noise multiplier and keep everything else the same?',
 		options: [
-			{ id: 'a', text: 'Epsilon rises (weaker privacy) and accuracy rises.' },
-			{
-				id: 'b',
-				text: 'Epsilon falls (stronger privacy) and accuracy usually falls too.'
-			},
-			{ id: 'c', text: 'Neither changes: the noise is removed before the model is saved.' }
+			{ id: 'a', text: 'Epsilon rises (weaker privacy) and accuracy usually rises too.' },
+			{ id: 'b', text: 'Epsilon falls (stronger privacy) and accuracy usually falls.' },
+			{ id: 'c', text: 'Epsilon falls (stronger privacy) and accuracy stays the same.' },
+			{ id: 'd', text: 'Epsilon rises (weaker privacy) and accuracy usually falls.' }
 		],
 		correct: 'b',
 		explanation:
@@ -251,13 +282,22 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		source: 'privacy',
 		prompt: 'What does a smaller privacy budget (epsilon) promise?',
 		options: [
-			{ id: 'a', text: 'The training data is deleted once training ends.' },
-			{ id: 'b', text: 'The model weights are encrypted.' },
+			{
+				id: 'a',
+				text: 'The training data is deleted once training ends, so nothing about it can leak.'
+			},
+			{
+				id: 'b',
+				text: "The model's weights are encrypted, so no one can read the records back out."
+			},
 			{
 				id: 'c',
-				text: "Any one person's record changes what the trained model does by less, so less can be learned about that person from it."
+				text: "The trained model depends less on any one person's record, so less leaks about them."
 			},
-			{ id: 'd', text: 'The model is more accurate on new data.' }
+			{
+				id: 'd',
+				text: 'The model is more accurate on new data than one trained with a larger epsilon.'
+			}
 		],
 		correct: 'c',
 		explanation:
@@ -271,10 +311,20 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		options: [
 			{
 				id: 'a',
-				text: "Membership inference: telling from a model's answers whether a person's record was in its training data."
+				text: 'Membership inference: telling from the answers whether a record was in the training set.'
 			},
-			{ id: 'b', text: 'Adversarial examples crafted against the finished model.' },
-			{ id: 'c', text: 'Flooding the prediction API until it stops answering.' }
+			{
+				id: 'b',
+				text: 'Adversarial examples: small input changes that make the finished model give wrong answers.'
+			},
+			{
+				id: 'c',
+				text: 'Denial of service: flooding the prediction API with queries until it stops answering.'
+			},
+			{
+				id: 'd',
+				text: 'Model extraction: training a copy of the model on the answers its API gives out.'
+			}
 		],
 		correct: 'a',
 		explanation:
