@@ -173,7 +173,7 @@ test('after submitting, the reference assessment can be revealed', async ({ page
 	await expect(
 		reference.getByRole('heading', { name: '4. Incident response outline' })
 	).toBeVisible();
-	await expect(reference.getByRole('img', { name: /Threat landscape/ })).toBeVisible();
+	await expect(reference.getByRole('figure', { name: /Threat landscape/ })).toBeVisible();
 	await page.reload();
 	await expect(page.getByRole('button', { name: 'Reveal reference assessment' })).toBeVisible();
 });
