@@ -54,6 +54,16 @@ describe('adding threats', () => {
 		expect(ex.worksheet.components['training-data']).toHaveLength(LIMITS.threatsPerComponent);
 	});
 
+	it('does not offer a library threat again that an import placed on another component', () => {
+		const ex = opened();
+		const ws = emptyWorksheet();
+		ws.components['inference-pipeline'].push({ ...custom('label-flipping'), source: 'library' });
+		ex.importText(toJson(ws), 'moved.json');
+		expect(ex.available('training-data').map((t) => t.id)).not.toContain('label-flipping');
+		ex.addFromLibrary('training-data', 'label-flipping');
+		expect(ids(ex.worksheet)).toEqual(['label-flipping']);
+	});
+
 	it('puts a pasted name with line breaks on one line', () => {
 		const ex = opened();
 		ex.addCustom('model-architecture', '  Evasion\n# by crafted\tpayments  ');

@@ -14,6 +14,7 @@ import {
 } from './storage';
 import { parseWorksheet } from './validation';
 import {
+	allThreats,
 	cleanName,
 	emptyWorksheet,
 	isBlank,
@@ -70,9 +71,9 @@ export class ExerciseState {
 		this.saveProblem = saveWorksheet(this.#storage, json);
 	}
 
-	/** Library threats for a component that are not on the worksheet yet. */
+	/** Library threats for a component that are not on the worksheet yet (in any component). */
 	available(component: ComponentId) {
-		const used = this.worksheet.components[component].map((t) => t.id);
+		const used = allThreats(this.worksheet).map((t) => t.id);
 		return LIBRARY.filter((t) => t.component === component && !used.includes(t.id));
 	}
 
@@ -85,7 +86,7 @@ export class ExerciseState {
 	addFromLibrary(component: ComponentId, id: string) {
 		const entry = LIBRARY_BY_ID.get(id);
 		if (!entry || entry.component !== component || this.cannotAdd(component)) return;
-		if (this.worksheet.components[component].some((t) => t.id === id)) return;
+		if (allThreats(this.worksheet).some((t) => t.id === id)) return;
 		this.worksheet.components[component].push(threatFromLibrary(entry));
 	}
 
