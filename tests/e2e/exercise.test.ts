@@ -1,17 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { KEY, openExercise, saved } from './exercise-page';
 
-const KEY = 'ai-lab:exercise:v1';
 const POISONING = 'Poisoning of the monthly retraining data';
 const CUSTOM = 'Replay of previously approved transactions';
-
-/** Opens the exercise and waits until the saved worksheet has been read. */
-async function openExercise(page: Page) {
-	await page.goto('exercise/');
-	await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false');
-}
-
-const saved = (page: Page) => page.evaluate((key) => localStorage.getItem(key), KEY);
 
 /** Adds a library threat, a custom threat, scores, a control and an IR phase. */
 async function fillPart(page: Page) {
@@ -20,7 +13,7 @@ async function fillPart(page: Page) {
 		.getByLabel('Threat from the library')
 		.selectOption({ label: `${POISONING} (AML.T0020)` });
 	await trainingData.getByRole('button', { name: 'Add from library' }).click();
-	const api = page.getByRole('region', { name: 'API', exact: true });
+	const api = page.getByRole('region', { name: 'Inference pipeline', exact: true });
 	await api.getByLabel('Your own threat').fill(CUSTOM);
 	await api.getByRole('button', { name: 'Add your own' }).click();
 
@@ -151,14 +144,14 @@ test('a malformed import shows its error and leaves the current worksheet as it 
 	const before = await saved(page);
 
 	const broken = JSON.parse(before ?? 'null');
-	broken.components.api[0].likelihood = 7;
+	broken.components['inference-pipeline'][0].likelihood = 7;
 	await page.getByLabel('Import JSON').setInputFiles({
 		name: 'broken.json',
 		mimeType: 'application/json',
 		buffer: Buffer.from(JSON.stringify(broken))
 	});
 	await expect(page.getByRole('main').getByRole('alert')).toHaveText(
-		'Could not import broken.json: components.api[0].likelihood must be a whole number 1-5, got 7. Your current worksheet was not changed.'
+		'Could not import broken.json: components.inference-pipeline[0].likelihood must be a whole number 1-5, got 7. Your current worksheet was not changed.'
 	);
 	await page.getByLabel('Import JSON').setInputFiles({
 		name: 'notes.txt',
@@ -180,7 +173,41 @@ test('after submitting, the reference assessment can be revealed', async ({ page
 	await expect(
 		reference.getByRole('heading', { name: '4. Incident response outline' })
 	).toBeVisible();
-	await expect(reference.getByRole('img', { name: /Threat landscape/ })).toBeVisible();
+	await expect(reference.getByRole('figure', { name: /Threat landscape/ })).toBeVisible();
 	await page.reload();
 	await expect(page.getByRole('button', { name: 'Reveal reference assessment' })).toBeVisible();
+});
+
+test('a worksheet saved before the catalogues were merged opens with all its work', async ({
+	page
+}) => {
+	const v1 = await readFile(
+		path.join(process.cwd(), 'tests', 'unit', 'fixtures', 'worksheet-v1.json'),
+		'utf8'
+	);
+	await openExercise(page);
+	await page.evaluate(([key, text]) => localStorage.setItem(key, text), [KEY, v1]);
+	await page.reload();
+	await expect(page.getByRole('main')).toHaveAttribute('aria-busy', 'false');
+	await expect(page.getByRole('main').getByRole('alert')).toHaveCount(0);
+
+	const poisoning = page.getByRole('group', { name: POISONING });
+	await expect(poisoning.getByLabel('Likelihood')).toHaveValue('4');
+	await expect(poisoning.getByLabel('Impact')).toHaveValue('5');
+	const pipeline = page.getByRole('region', { name: 'Inference pipeline', exact: true });
+	await expect(pipeline.getByText(CUSTOM)).toBeVisible();
+	await expect(
+		page.getByRole('checkbox', { name: /Restrict Number of AI Model Queries/ })
+	).toBeChecked();
+	await expect(page.getByRole('textbox', { name: /^Detect/ })).toHaveValue(
+		'Alert when the approval rate jumps.\nCheck chargebacks weekly.'
+	);
+	// Saved back in the current format, with the catalogue's component names.
+	await expect.poll(async () => JSON.parse((await saved(page)) ?? 'null').version).toBe(2);
+	expect(Object.keys(JSON.parse((await saved(page)) ?? 'null').components)).toEqual([
+		'training-data',
+		'model-architecture',
+		'inference-pipeline',
+		'deployment-infrastructure'
+	]);
 });

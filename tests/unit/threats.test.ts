@@ -9,9 +9,14 @@ import {
 	LAYERS,
 	LIFECYCLE,
 	OWASP_NAMES,
+	THREAT_BY_ID,
 	THREATS,
 	TRADE_OFFS
 } from '../../src/lib/course/threats';
+import { CONTROLS } from '../../src/lib/exercise/controls';
+import { REFERENCE_ASSESSMENT } from '../../src/lib/exercise/reference-assessment';
+import { COMPONENT_INFO, LIBRARY, SCENARIO_THREATS } from '../../src/lib/exercise/scenario';
+import { COMPONENT_IDS } from '../../src/lib/exercise/worksheet';
 
 /** Rows of a reference TSV, skipping '#' comments and the header row. */
 function referenceRows(file: string): string[][] {
@@ -96,5 +101,36 @@ describe('threat catalogue', () => {
 		expect(CONCERNS.map((c) => c.id)).toEqual(['model', 'data', 'infrastructure', 'pipeline']);
 		expect(LIFECYCLE).toHaveLength(6);
 		for (const phase of LIFECYCLE) expect(phase.activities.length).toBeGreaterThan(0);
+	});
+});
+
+describe('the exercise reads the same catalogue', () => {
+	it('keys every scenario threat by a catalogue id and offers it in catalogue terms', () => {
+		const keys = Object.keys(SCENARIO_THREATS);
+		expect(keys.length).toBeGreaterThanOrEqual(16);
+		for (const id of keys) {
+			const threat = THREAT_BY_ID.get(id);
+			expect(threat, id).toBeDefined();
+			const wording = SCENARIO_THREATS[id];
+			expect(threat!.components, `${id} sits on ${wording.component}`).toContain(wording.component);
+			expect(threat!.atlas, `${id} is tagged ${wording.atlas}`).toContain(wording.atlas);
+		}
+		expect(LIBRARY.map((t) => t.id)).toEqual(keys);
+		for (const entry of LIBRARY) expect(entry.threat).toBe(THREAT_BY_ID.get(entry.id));
+	});
+
+	it('uses the lesson’s four components, with the lesson’s names, as the worksheet’s', () => {
+		expect(COMPONENT_IDS).toEqual(COMPONENTS.map((c) => c.id));
+		for (const c of COMPONENTS) expect(COMPONENT_INFO[c.id].label).toBe(c.name);
+	});
+
+	it('has controls and a reference assessment that name only threats the exercise offers', () => {
+		const offered = new Set(Object.keys(SCENARIO_THREATS));
+		for (const c of CONTROLS) for (const id of c.mitigates) expect(offered, c.id).toContain(id);
+		for (const c of COMPONENT_IDS) {
+			for (const t of REFERENCE_ASSESSMENT.components[c]) {
+				expect(SCENARIO_THREATS[t.id]?.component, t.id).toBe(c);
+			}
+		}
 	});
 });

@@ -1,10 +1,12 @@
 /**
- * The course's threat catalogue: what the /learn lesson draws as the attack surface and what the
- * threat-assessment exercise offers as its built-in library. Pure data, no Svelte and no DOM, so
- * unit tests and the exercise can read it anywhere.
+ * The course's one threat catalogue, with its one component vocabulary: the /learn lesson draws
+ * every threat here on the attack surface, and the /exercise worksheet offers the ones its
+ * scenario names (src/lib/exercise/scenario.ts adds the fraud-detection wording, keyed by the
+ * ids below). Pure data, no Svelte and no DOM, so unit tests and both pages can read it anywhere.
  *
- * IDs are MITRE ATLAS 5.6.0 techniques and OWASP ML Top 10 (2023) entries, checked against
- * tests/reference/ (a copy of the shared reference) by tests/unit/threats.test.ts. Every description is written for this course.
+ * Tags are MITRE ATLAS 5.6.0 techniques and OWASP ML Top 10 (2023) entries, checked against
+ * tests/reference/ (a copy of the shared reference) by tests/unit/threats.test.ts. Every
+ * description is written for this course.
  */
 import type { LabEntry } from '$lib/labs/catalogue';
 
@@ -16,7 +18,7 @@ export type Component =
 	'training-data' | 'model-architecture' | 'inference-pipeline' | 'deployment-infrastructure';
 
 export interface Threat {
-	/** kebab-case, stable: the exercise stores it in saved worksheets. */
+	/** kebab-case, stable: saved worksheets store it for the threats the exercise offers. */
 	id: string;
 	name: string;
 	layer: Layer;
@@ -62,12 +64,34 @@ export const THREATS: readonly Threat[] = [
 		lab: 'adversarial'
 	},
 	{
+		id: 'black-box-probing',
+		name: 'Black-box evasion by probing the API',
+		layer: 'model',
+		components: ['inference-pipeline', 'model-architecture'],
+		summary:
+			'Without a copy of the model, an attacker sends slightly varied inputs and watches which ones change the answer, walking toward the decision boundary one query at a time. Each query looks ordinary; only the pattern across many of them gives the search away.',
+		atlas: ['AML.T0043.001', 'AML.T0040'],
+		owasp: ['ML01'],
+		lab: null
+	},
+	{
 		id: 'label-flipping',
 		name: 'Data poisoning by label flipping',
 		layer: 'data',
 		components: ['training-data'],
 		summary:
 			'Someone who can touch the training set relabels a share of its examples, for instance marking fraud as legitimate. The model learns the wrong rule and nothing crashes: accuracy on the poisoned class slides quietly as the flip rate grows.',
+		atlas: ['AML.T0020', 'AML.T0059'],
+		owasp: ['ML02'],
+		lab: 'poisoning'
+	},
+	{
+		id: 'data-injection',
+		name: 'Data poisoning by injected examples',
+		layer: 'data',
+		components: ['training-data'],
+		summary:
+			'Many systems learn from data that outsiders add to: transactions, reviews, uploads, reports. An attacker who cannot edit the training set can still contribute to it, planting crafted or wrongly labelled examples where the next training run will collect them.',
 		atlas: ['AML.T0020'],
 		owasp: ['ML02'],
 		lab: 'poisoning'
@@ -98,7 +122,7 @@ export const THREATS: readonly Threat[] = [
 		id: 'membership-inference',
 		name: 'Membership inference',
 		layer: 'model',
-		components: ['training-data', 'inference-pipeline'],
+		components: ['training-data', 'model-architecture', 'inference-pipeline'],
 		summary:
 			'Models are often more confident on the examples they were trained on. By comparing confidence, an attacker can tell whether a given person’s record was in the training set, which is itself sensitive for a hospital or a bank.',
 		atlas: ['AML.T0024.000'],
@@ -109,7 +133,7 @@ export const THREATS: readonly Threat[] = [
 		id: 'model-inversion',
 		name: 'Model inversion',
 		layer: 'model',
-		components: ['training-data', 'inference-pipeline'],
+		components: ['training-data', 'model-architecture', 'inference-pipeline'],
 		summary:
 			'Starting from a label and the model’s scores, an attacker searches for the input the model finds most typical of that label, and recovers a likeness of private training data such as a face. Richer outputs make the search easier.',
 		atlas: ['AML.T0024.001'],
@@ -131,12 +155,23 @@ export const THREATS: readonly Threat[] = [
 		id: 'retraining-feedback-skew',
 		name: 'Skewing the retraining feedback loop',
 		layer: 'data',
-		components: ['training-data', 'inference-pipeline'],
+		components: ['training-data', 'model-architecture', 'inference-pipeline'],
 		summary:
 			'A system that retrains on its own traffic or on user feedback lets outsiders vote on what it learns next. Steady, plausible-looking false feedback shifts the model a little each cycle until it favours the attacker.',
 		atlas: ['AML.T0031', 'AML.T0059', 'AML.T0020'],
 		owasp: ['ML08'],
 		lab: 'poisoning'
+	},
+	{
+		id: 'training-data-theft',
+		name: 'Theft of training data',
+		layer: 'data',
+		components: ['training-data', 'deployment-infrastructure'],
+		summary:
+			'A training set gathers many real records in one place and is copied between buckets, notebooks and laptops. Whoever reaches one of those copies takes the personal or commercial data directly, without going near the model.',
+		atlas: ['AML.T0036', 'AML.T0025'],
+		owasp: [],
+		lab: null
 	},
 	{
 		id: 'api-input-manipulation',
@@ -172,6 +207,39 @@ export const THREATS: readonly Threat[] = [
 		lab: null
 	},
 	{
+		id: 'chaff-flooding',
+		name: 'Flooding the system with chaff',
+		layer: 'infrastructure',
+		components: ['inference-pipeline'],
+		summary:
+			'An attacker sends many inputs built to trip detections or to land just past an alert threshold. The people who review alerts drown in false alarms, start trusting them less, and the real attack passes among the noise.',
+		atlas: ['AML.T0046'],
+		owasp: [],
+		lab: null
+	},
+	{
+		id: 'api-credential-abuse',
+		name: 'Abuse of valid API credentials',
+		layer: 'infrastructure',
+		components: ['inference-pipeline', 'deployment-infrastructure'],
+		summary:
+			'A key issued to a partner or an internal service is phished, leaked or reused. With it the attacker’s queries look like a customer’s, so authentication alone does not stop extraction, probing or overload; per-key limits and monitoring do.',
+		atlas: ['AML.T0012', 'AML.T0040'],
+		owasp: [],
+		lab: null
+	},
+	{
+		id: 'public-facing-exploit',
+		name: 'Exploiting the public-facing service',
+		layer: 'infrastructure',
+		components: ['deployment-infrastructure', 'inference-pipeline'],
+		summary:
+			'The gateway, web framework and model server in front of the model are ordinary software with ordinary vulnerabilities. An unpatched flaw there gives an attacker a foothold on the hosts that hold the model, its data and its keys.',
+		atlas: ['AML.T0049'],
+		owasp: [],
+		lab: null
+	},
+	{
 		id: 'weight-exfiltration',
 		name: 'Model theft from infrastructure',
 		layer: 'infrastructure',
@@ -180,6 +248,17 @@ export const THREATS: readonly Threat[] = [
 			'Trained weights are a file: on a build server, in a bucket, in a container image. Stolen credentials or a misconfigured store hand over the whole model at once, with no querying needed.',
 		atlas: ['AML.T0025', 'AML.T0035', 'AML.T0055', 'AML.T0048.004'],
 		owasp: ['ML05'],
+		lab: null
+	},
+	{
+		id: 'unsecured-credentials',
+		name: 'Unsecured credentials in the ML pipeline',
+		layer: 'infrastructure',
+		components: ['deployment-infrastructure'],
+		summary:
+			'Access keys and tokens end up in notebooks, CI variables, configuration files and container images. Whoever finds one inherits the pipeline’s own access to data stores, training jobs and the model registry.',
+		atlas: ['AML.T0055'],
+		owasp: [],
 		lab: null
 	},
 	{
@@ -218,6 +297,7 @@ export const ATLAS_NAMES: Readonly<Record<string, string>> = {
 	'AML.T0010.004': 'AI Supply Chain Compromise: Container Registry',
 	'AML.T0011.000': 'User Execution: Unsafe AI Artifacts',
 	'AML.T0011.001': 'User Execution: Malicious Package',
+	'AML.T0012': 'Valid Accounts',
 	'AML.T0015': 'Evade AI Model',
 	'AML.T0018': 'Manipulate AI Model',
 	'AML.T0018.000': 'Manipulate AI Model: Poison AI Model',
@@ -232,9 +312,11 @@ export const ATLAS_NAMES: Readonly<Record<string, string>> = {
 	'AML.T0031': 'Erode AI Model Integrity',
 	'AML.T0034.001': 'Cost Harvesting: Resource-Intensive Queries',
 	'AML.T0035': 'AI Artifact Collection',
+	'AML.T0036': 'Data from Information Repositories',
 	'AML.T0040': 'AI Model Inference API Access',
 	'AML.T0043': 'Craft Adversarial Data',
 	'AML.T0043.000': 'Craft Adversarial Data: White-Box Optimization',
+	'AML.T0043.001': 'Craft Adversarial Data: Black-Box Optimization',
 	'AML.T0043.004': 'Craft Adversarial Data: Insert Backdoor Trigger',
 	'AML.T0046': 'Spamming AI System with Chaff Data',
 	'AML.T0048': 'External Harms',
@@ -459,6 +541,9 @@ export const CONCERNS: readonly Concern[] = [
 			'Guard the path between stages: data flowing into training, models flowing into production, and feedback flowing back in.'
 	}
 ];
+
+/** Catalogue threats by id. */
+export const THREAT_BY_ID: ReadonlyMap<string, Threat> = new Map(THREATS.map((t) => [t.id, t]));
 
 /** Threats of one layer, in catalogue order. */
 export function threatsInLayer(layer: Layer): Threat[] {
