@@ -3,7 +3,7 @@
  * shuffled by a generator seeded from the attempt's seed and the question's id, so the same seed
  * always gives the same order, and one question's order does not change when others are added.
  */
-import { createRng, shuffleInPlace } from '$lib/ml/rng';
+import { createRng, shuffleInPlace } from '$lib/base/rng';
 import type { QuizOption, QuizQuestion } from './questions';
 
 /** Seeds are 31-bit whole numbers, as everywhere else in the lab ($lib/labs/url-params.ts). */
