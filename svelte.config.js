@@ -12,7 +12,7 @@ if (base !== '' && (!base.startsWith('/') || base.endsWith('/'))) {
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: undefined, strict: true }),
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
 		paths: { base, relative: true },
 		prerender: { entries: ['*'], handleHttpError: 'fail', handleMissingId: 'fail' }
 	}

@@ -4,7 +4,7 @@
  */
 import { runLab } from './cli/main';
 
-runLab(process.argv.slice(2), {
+void runLab(process.argv.slice(2), {
 	out: (text) => console.log(text),
 	err: (text) => console.error(text)
 }).then((code) => process.exit(code));

@@ -15,8 +15,7 @@ export const backdoorTrain: Probe = {
 		await panel.getByRole('button', { name: 'Train at p' }).click();
 		await panel.getByTestId('backdoor-status').getByText('done').waitFor({ timeout: 600_000 });
 		const point = await page.evaluate(
-			() =>
-				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.backdoor!.points[0]
+			() => (globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.backdoor!.points[0]
 		);
 		return {
 			backdoorTrainMs: Math.round(point.trainMs),

@@ -129,7 +129,11 @@ export const fgsmSlider: Probe = {
 				if (!updated) return;
 				times.push(performance.now() - pressed);
 				pressed = null;
-			}).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-label'] });
+			}).observe(document.body, {
+				subtree: true,
+				attributes: true,
+				attributeFilter: ['aria-label']
+			});
 		});
 		const slider = page.getByRole('slider');
 		await slider.focus();

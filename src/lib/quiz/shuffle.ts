@@ -6,7 +6,7 @@
 import { createRng, shuffleInPlace } from '$lib/base/rng';
 import type { QuizOption, QuizQuestion } from './questions';
 
-/** Seeds are 31-bit whole numbers, as everywhere else in the lab ($lib/labs/url-params.ts). */
+/** Seeds are 31-bit whole numbers, as everywhere else in the lab ($lib/labs/settings.ts). */
 export const MAX_SEED = 2 ** 31 - 1;
 
 export function isSeed(value: unknown): value is number {
