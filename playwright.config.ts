@@ -5,8 +5,10 @@ import { CHROMIUM_ARGS, findChromium } from './scripts/lib/chromium';
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const executablePath = findChromium();
 
-// The browser tests run twice, once per backend the lab is meant to run on: ?backend=webgl and
-// ?backend=wasm (tests/e2e/fixtures.ts adds the parameter).
+// The browser tests of the labs and the models run twice, once per backend the lab is meant to
+// run on: ?backend=webgl and ?backend=wasm (tests/e2e/fixtures.ts adds the parameter). The
+// course, exercise, quiz and site-frame tests compute nothing on a backend and run once.
+const BACKEND_FREE = /(exercise|quiz|navigation|not-found|learn|accessibility)[a-z-]*\.test\.ts$/;
 export default defineConfig({
 	testDir: 'tests/e2e',
 	timeout: 120_000,
@@ -22,7 +24,7 @@ export default defineConfig({
 	},
 	projects: [
 		{ name: 'webgl', metadata: { backend: 'webgl' } },
-		{ name: 'wasm', metadata: { backend: 'wasm' }, testIgnore: /webgl-only\./ }
+		{ name: 'wasm', metadata: { backend: 'wasm' }, testIgnore: [/webgl-only\./, BACKEND_FREE] }
 	],
 	webServer: {
 		// vite itself, not through npx: a killed npx can leave its child server holding the port.

@@ -5,15 +5,20 @@ import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
-// Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer). Any static host
-// serving the build must send the same two headers; see the README.
-const isolation = {
+// Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer); the rest harden
+// the pages. Each page carries its own Content-Security-Policy in a <meta> tag (svelte.config.js);
+// the header adds what a <meta> policy cannot say. Any static host serving the build should send
+// the same headers; see the README for nginx and _headers snippets.
+export const HEADERS = {
 	'Cross-Origin-Opener-Policy': 'same-origin',
-	'Cross-Origin-Embedder-Policy': 'require-corp'
+	'Cross-Origin-Embedder-Policy': 'require-corp',
+	'Content-Security-Policy': "frame-ancestors 'none'; object-src 'none'; base-uri 'self'",
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'no-referrer'
 };
 
-function crossOriginIsolation(_req: IncomingMessage, res: ServerResponse, next: () => void) {
-	for (const [name, value] of Object.entries(isolation)) res.setHeader(name, value);
+function securityHeaders(_req: IncomingMessage, res: ServerResponse, next: () => void) {
+	for (const [name, value] of Object.entries(HEADERS)) res.setHeader(name, value);
 	next();
 }
 
@@ -41,10 +46,10 @@ function shippedModels(): Plugin {
 		configurePreviewServer(server) {
 			// Before SvelteKit's own handlers, which answer for prerendered pages and skip
 			// preview.headers.
-			server.middlewares.use(crossOriginIsolation);
+			server.middlewares.use(securityHeaders);
 		},
 		configureServer(server) {
-			server.middlewares.use(crossOriginIsolation);
+			server.middlewares.use(securityHeaders);
 			const prefix = `${process.env.BASE_PATH ?? ''}/models/`;
 			server.middlewares.use((req, res, next) => {
 				const url = req.url?.split('?')[0] ?? '';
@@ -65,8 +70,9 @@ function shippedModels(): Plugin {
 
 export default defineConfig({
 	plugins: [shippedModels(), sveltekit()],
-	server: { headers: isolation, fs: { allow: ['models'] } },
-	preview: { headers: isolation },
+	// No Access-Control-Allow-Origin: nothing here is meant for other origins.
+	server: { headers: HEADERS, fs: { allow: ['models'] }, cors: false },
+	preview: { headers: HEADERS, cors: false },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 	test: {
 		// tests/unit: the fast suite (npm run test:unit); tests/slow: training runs and CLI processes

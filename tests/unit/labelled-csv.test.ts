@@ -95,6 +95,39 @@ describe('parseLabelledCsv', () => {
 	});
 });
 
+describe('columns and values the lab cannot hold', () => {
+	const rows = (header: string, ...data: string[]) =>
+		[
+			header,
+			...Array.from({ length: 12 }, (_, i) => data[i % data.length] ?? `${i},${i},${i % 2}`)
+		].join('\n');
+
+	it('refuses a header that repeats a name, also after trimming, naming both columns', () => {
+		expect(() => parseLabelledCsv(rows('a,a,b,label', '1,2,3,0', '1,2,3,1'), 'dup.csv')).toThrow(
+			'dup.csv: column 2 repeats the name "a" of column 1; give every column its own name'
+		);
+		expect(() => parseLabelledCsv(rows('a, a ,Class', '1,2,0', '1,2,1'), 'dup.csv')).toThrow(
+			/column 2 repeats the name "a"/
+		);
+	});
+
+	it.each(['1e39', '-1e39', '3.5e38', '1e300'])(
+		'refuses %s, beyond float32, with its line, column and the range',
+		(big) => {
+			expect(() => parseLabelledCsv(rows('x,z,Class', `${big},1,0`, '1,2,1'), 'big.csv')).toThrow(
+				new RegExp(
+					`^big.csv, line 2, column "x" \\(column 1\\): ${big.replace('.', '\\.')} is outside the range`
+				)
+			);
+		}
+	);
+
+	it('accepts the largest float32 and keeps it finite', () => {
+		const csv = parseLabelledCsv(rows('x,z,Class', '3.4e38,1,0', '1,2,1'), 'ok.csv');
+		expect(Number.isFinite(csv.features[0])).toBe(true);
+	});
+});
+
 describe('poisonDataFromRows', () => {
 	const table = (n: number, d: number, fraudEvery = 2) => {
 		const features = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i));

@@ -246,3 +246,17 @@ describe('bad inputs name the parameter', () => {
 		expect(call).toThrow(message);
 	});
 });
+
+describe('noise too small to measure', () => {
+	it('never throws: sigma down to 5e-324 gives an infinite or astronomic epsilon, falling as sigma grows', () => {
+		const sigmas = [5e-324, 1e-300, 1e-200, 1e-154, 1e-150, 1e-10, 0.01, 0.3, 1];
+		const eps = sigmas.map(
+			(sigma) => epsilonFor({ q: 0.1, sigma, steps: 300, delta: 1e-5 }).epsilon
+		);
+		for (let i = 1; i < eps.length; i++) expect(eps[i]).toBeLessThanOrEqual(eps[i - 1]);
+		expect(eps.slice(0, 4)).toEqual([Infinity, Infinity, Infinity, Infinity]);
+		expect(eps[4]).toBeGreaterThan(1e300);
+		// where the series does not converge, the plain Gaussian's order / (2 sigma^2) bounds it
+		expect(rdpSampledGaussian(0.5, 1e-150, 1.5)).toBeLessThanOrEqual(1.5 / (2 * 1e-300));
+	});
+});

@@ -35,6 +35,13 @@ export interface LabelledCsv {
 }
 
 const MIN_PER_CLASS = 5;
+/** The largest float32, 3.4028234663852886e38: the lab's feature arrays are Float32Array. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A name or value quoted in a message, cut to 40 characters. */
+function shortName(text: string): string {
+	return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
+}
 
 /** `name` is used in messages only. Line numbers count the header as line 1. */
 export function parseLabelledCsv(text: string, name = 'the file'): LabelledCsv {
@@ -66,12 +73,19 @@ export function parseLabelledCsv(text: string, name = 'the file'): LabelledCsv {
 			`${name}: the first line names ${header.length - 1} feature column${header.length === 2 ? '' : 's'} besides the label; the lab needs at least ${MIN_FEATURES} to draw the data on a plane`
 		);
 	const names = header.map((h) => h.trim());
+	const seen = new Map<string, number>();
 	names.forEach((h, c) => {
 		if (h === '') throw new CsvError(`${name}: column ${c + 1} of the header has no name`);
 		if (!Number.isNaN(Number(h)))
 			throw new CsvError(
 				`${name}: the first line should name the columns, but column ${c + 1} is the number ${h}; add a header line`
 			);
+		const first = seen.get(h);
+		if (first !== undefined)
+			throw new CsvError(
+				`${name}: column ${c + 1} repeats the name "${shortName(h)}" of column ${first + 1}; give every column its own name`
+			);
+		seen.set(h, c);
 	});
 	if (body.length === 0) throw new CsvError(`${name} has a header but no data rows`);
 	if (body.length > MAX_ROWS) {
@@ -107,7 +121,13 @@ export function parseLabelledCsv(text: string, name = 'the file'): LabelledCsv {
 			const value = raw === '' ? NaN : Number(raw);
 			if (!Number.isFinite(value)) {
 				throw new CsvError(
-					`${name}, line ${line}, column "${names[c]}" (column ${c + 1}): ${raw === '' ? 'empty' : `"${raw}" is not a number`}`
+					`${name}, line ${line}, column "${names[c]}" (column ${c + 1}): ${raw === '' ? 'empty' : `"${shortName(raw)}" is not a number`}`
+				);
+			}
+			// Stored as float32: a value past its range would become Infinity and poison the column.
+			if (Math.abs(value) > FLOAT32_MAX) {
+				throw new CsvError(
+					`${name}, line ${line}, column "${names[c]}" (column ${c + 1}): ${raw} is outside the range the lab computes in (about -3.4e38 to 3.4e38); rescale the column`
 				);
 			}
 			features[r * d + j] = value;

@@ -97,9 +97,37 @@ async function loadBackendCode(name: BackendName) {
 	}
 }
 
-export async function activateBrowserBackend(name: BackendName): Promise<void> {
+/**
+ * Starts a backend. `wasmThreads: false` makes the WASM backend load its single-threaded build
+ * even on a cross-origin-isolated page (the fallback when its worker threads cannot start).
+ */
+export async function activateBrowserBackend(
+	name: BackendName,
+	{ wasmThreads = true }: { wasmThreads?: boolean } = {}
+): Promise<void> {
 	tf.env().set('PROD', true);
+	if (name === 'wasm' && !wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 	await activateBackend(name, () => loadBackendCode(name));
+}
+
+/**
+ * Forgets a backend whose start-up never finished (e.g. WASM workers a policy blocked), so that
+ * the next attempt starts afresh: the same factory, registered again.
+ */
+export function resetBackend(name: BackendName) {
+	const factory = tf.findBackendFactory(name);
+	if (!factory) return;
+	try {
+		tf.removeBackend(name);
+	} catch {
+		// not registered any more
+	}
+	tf.registerBackend(name, factory, name === 'webgl' ? 2 : 1);
+}
+
+/** Whether the WASM backend would start worker threads here (cross-origin isolated). */
+export function wasmWouldUseThreads(): boolean {
+	return typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
 }
 
 /** The canvas behind the active WebGL backend, if that is the active one. */

@@ -20,7 +20,9 @@ import {
 	discardWebGLBackend,
 	loseWebGLContext,
 	probeWebGL,
+	resetBackend,
 	wasmSupported,
+	wasmWouldUseThreads,
 	wasmFeatures,
 	watchWebGLContext
 } from '$lib/runtime/backend-browser';
@@ -33,12 +35,45 @@ import { registerTestHook } from './test-hooks';
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
 
-/** Fallback order when a backend cannot start. */
-const FALLBACK: Record<BackendName, BackendName[]> = {
-	webgl: ['wasm', 'cpu'],
-	wasm: ['cpu'],
-	cpu: []
-};
+/** One way to start a backend: WASM may also be tried without its worker threads. */
+interface Attempt {
+	name: BackendName;
+	threads: boolean;
+}
+
+/** Fallback order when a backend cannot start: WebGL -> WASM -> WASM on one thread -> CPU. */
+function attemptsFrom(target: BackendName): Attempt[] {
+	const all: Attempt[] = [
+		{ name: 'webgl', threads: true },
+		{ name: 'wasm', threads: true },
+		...(wasmWouldUseThreads() ? [{ name: 'wasm' as const, threads: false }] : []),
+		{ name: 'cpu', threads: true }
+	];
+	return all.slice(all.findIndex((a) => a.name === target));
+}
+
+/**
+ * A backend that has not started in this long is given up for the next one: a start-up that hangs
+ * (worker threads a Content-Security-Policy blocks never report) must not leave the page at
+ * "starting" for good. Normal start-ups take well under a second.
+ */
+const START_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+	return new Promise<T>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(message)), ms);
+		work.then(
+			(v) => {
+				clearTimeout(timer);
+				resolve(v);
+			},
+			(e) => {
+				clearTimeout(timer);
+				reject(e);
+			}
+		);
+	});
+}
 
 export class LabRuntime {
 	requested = $state<BackendChoice>('auto');
@@ -97,27 +132,32 @@ export class LabRuntime {
 		this.probe ??= probeWebGL();
 		const target = choice === 'auto' ? resolveAuto(this.probe, wasmSupported()) : choice;
 		const failures: string[] = [];
-		for (const name of [target, ...FALLBACK[target]]) {
+		for (const attempt of attemptsFrom(target)) {
+			const label = `${BACKEND_NOTES[attempt.name].label}${attempt.name === 'wasm' && !attempt.threads ? ' (one thread)' : ''}`;
 			try {
-				await this.#activate(name);
-				if (failures.length)
-					this.notice = `${failures.join('; ')}. Running on ${BACKEND_NOTES[name].label}.`;
+				await withTimeout(
+					this.#activate(attempt),
+					START_TIMEOUT_MS,
+					`the ${label} backend did not start within ${START_TIMEOUT_MS / 1000} s`
+				);
+				if (failures.length) this.notice = `${failures.join('; ')}. Running on ${label}.`;
 				else if (!this.notice?.includes('using auto')) this.notice = null;
 				this.status = 'ready';
 				return;
 			} catch (err) {
 				failures.push((err as Error).message);
+				resetBackend(attempt.name);
 			}
 		}
 		this.status = 'error';
 		this.notice = `No backend could start: ${failures.join('; ')}`;
 	}
 
-	async #activate(name: BackendName) {
+	async #activate({ name, threads }: Attempt) {
 		if (this.backend === name && tf.getBackend() === name) return;
 		const replacing = this.generation > 0;
 		this.#dropModels();
-		await activateBrowserBackend(name);
+		await activateBrowserBackend(name, { wasmThreads: threads });
 		this.backend = name;
 		this.wasm = name === 'wasm' ? await wasmFeatures() : null;
 		this.generation++;
@@ -133,7 +173,8 @@ export class LabRuntime {
 	}
 
 	async #onContextLost() {
-		this.#models.clear(); // their textures died with the context
+		// Their textures died with the context, but tfjs still counts their tensors until disposed.
+		this.#dropModels();
 		discardWebGLBackend();
 		this.backend = null;
 		this.#nextChangeReason = 'the GPU context was lost (GPU reset); the lab moved to WASM';
@@ -144,7 +185,15 @@ export class LabRuntime {
 
 	#dropModels() {
 		for (const entry of this.#models.values()) {
-			entry.then(({ model }) => model.dispose()).catch(() => {});
+			entry
+				.then(({ model }) => {
+					try {
+						model.dispose();
+					} catch {
+						// a lost context cannot free GPU memory; the engine's bookkeeping is what matters
+					}
+				})
+				.catch(() => {});
 		}
 		this.#models.clear();
 	}
