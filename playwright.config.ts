@@ -23,7 +23,7 @@ export default defineConfig({
 		trace: 'retain-on-failure'
 	},
 	projects: [
-		{ name: 'webgl', metadata: { backend: 'webgl' } },
+		{ name: 'webgl', metadata: { backend: 'webgl' }, testIgnore: /wasm-only\./ },
 		{ name: 'wasm', metadata: { backend: 'wasm' }, testIgnore: [/webgl-only\./, BACKEND_FREE] }
 	],
 	webServer: {

@@ -19,6 +19,8 @@ export const HEADERS = {
 
 function securityHeaders(_req: IncomingMessage, res: ServerResponse, next: () => void) {
 	for (const [name, value] of Object.entries(HEADERS)) res.setHeader(name, value);
+	// SvelteKit's plugin turns Vite's CORS middleware on; nothing here is meant for other origins.
+	res.removeHeader('Access-Control-Allow-Origin');
 	next();
 }
 
@@ -70,9 +72,8 @@ function shippedModels(): Plugin {
 
 export default defineConfig({
 	plugins: [shippedModels(), sveltekit()],
-	// No Access-Control-Allow-Origin: nothing here is meant for other origins.
-	server: { headers: HEADERS, fs: { allow: ['models'] }, cors: false },
-	preview: { headers: HEADERS, cors: false },
+	server: { headers: HEADERS, fs: { allow: ['models'] } },
+	preview: { headers: HEADERS },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 	test: {
 		// tests/unit: the fast suite (npm run test:unit); tests/slow: training runs and CLI processes

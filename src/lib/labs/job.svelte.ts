@@ -44,6 +44,7 @@ export class Job<K extends string = string> {
 
 	readonly #policy: JobPolicy;
 	readonly #cancelled: string;
+	readonly #stopsOnBackendChange: boolean;
 	#controller: AbortController | null = null;
 	#token = 0;
 	#destroyed = false;
@@ -52,7 +53,8 @@ export class Job<K extends string = string> {
 	constructor(options: JobOptions = {}) {
 		this.#policy = options.policy ?? 'exclusive';
 		this.#cancelled = options.cancelled ?? 'cancelled; finished results stay';
-		if (options.stopOnBackendChange ?? true)
+		this.#stopsOnBackendChange = options.stopOnBackendChange ?? true;
+		if (this.#stopsOnBackendChange)
 			this.#unsubscribe = runtime.onBackendChange((reason) =>
 				this.cancel(`stopped: ${reason}; press the button again to go on; finished results stay`)
 			);
@@ -98,8 +100,16 @@ export class Job<K extends string = string> {
 			return true;
 		} catch (err) {
 			if (!mine()) return false;
-			if (isAbortError(err)) this.status = this.#cancelled;
-			else this.error = err instanceof Error ? err.message : String(err);
+			if (isAbortError(err)) {
+				this.status = this.#cancelled;
+				return false;
+			}
+			// A GPU that goes away fails the work before its context-loss event arrives; give the
+			// event a moment, so the page says "stopped: the GPU context was lost" and not a raw
+			// WebGL error.
+			if (this.#stopsOnBackendChange) await new Promise((resolve) => setTimeout(resolve, 150));
+			if (!mine()) return false;
+			this.error = err instanceof Error ? err.message : String(err);
 			return false;
 		} finally {
 			if (mine()) {

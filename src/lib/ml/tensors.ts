@@ -33,3 +33,35 @@ export function exactSign<T extends tf.Tensor>(t: T): T {
 		tf.sub(tf.cast(tf.greater(t, 0), 'float32'), tf.cast(tf.less(t, 0), 'float32'))
 	) as T;
 }
+
+// Read-backs a lost GPU context would leave hanging: their tensors could never be disposed.
+const pending = new Set<(err: Error) => void>();
+
+/**
+ * t.data(), and t disposed however it ends. A read-back from a WebGL context that is lost never
+ * settles; abandonReadbacks() (called by the page's runtime when that happens) rejects every
+ * read-back still waiting, so its tensor is freed and the caller's error path runs.
+ */
+export async function readAndDispose(t: tf.Tensor): Promise<Float32Array | Int32Array | Uint8Array> {
+	let fail: (err: Error) => void = () => {};
+	try {
+		return await new Promise((resolve, reject) => {
+			fail = reject;
+			pending.add(fail);
+			t.data().then(resolve, reject);
+		});
+	} finally {
+		pending.delete(fail);
+		try {
+			t.dispose();
+		} catch {
+			// its backend is gone
+		}
+	}
+}
+
+/** Rejects every read-back readAndDispose() is waiting on (see there). */
+export function abandonReadbacks(reason: string) {
+	for (const fail of [...pending]) fail(new Error(reason));
+	pending.clear();
+}

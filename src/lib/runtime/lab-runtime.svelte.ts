@@ -27,6 +27,7 @@ import {
 	watchWebGLContext
 } from '$lib/runtime/backend-browser';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
+import { abandonReadbacks } from '$lib/ml/tensors';
 import { modelCardPath, parseModelCard, type ModelCard } from '$lib/ml/model-card';
 import { modelFromArtifacts, modelPath, type ModelId } from '$lib/ml/models';
 import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
@@ -99,7 +100,11 @@ export class LabRuntime {
 	/* eslint-enable svelte/prefer-svelte-reactivity */
 	#unwatch: () => void = () => {};
 	#starting: Promise<void> | null = null;
-	#nextChangeReason: string | null = null;
+	#told = false;
+
+	#tell(reason: string) {
+		for (const listener of [...this.#listeners]) listener(reason);
+	}
 
 	/**
 	 * Calls `listener` whenever the active backend is replaced (the menu, or a lost WebGL context),
@@ -163,21 +168,20 @@ export class LabRuntime {
 		this.generation++;
 		this.#unwatch();
 		this.#unwatch = watchWebGLContext(() => void this.#onContextLost());
-		if (replacing) {
-			const reason =
-				this.#nextChangeReason ?? `the backend changed to ${BACKEND_NOTES[name].label}`;
-			this.#nextChangeReason = null;
-			for (const listener of [...this.#listeners]) listener(reason);
-		}
+		// A lost context has told the jobs already, the moment it happened.
+		if (replacing && !this.#told) this.#tell(`the backend changed to ${BACKEND_NOTES[name].label}`);
+		this.#told = false;
 		this.#exposeForTests();
 	}
 
 	async #onContextLost() {
 		// Their textures died with the context, but tfjs still counts their tensors until disposed.
 		this.#dropModels();
+		abandonReadbacks('the GPU context was lost');
 		discardWebGLBackend();
 		this.backend = null;
-		this.#nextChangeReason = 'the GPU context was lost (GPU reset); the lab moved to WASM';
+		this.#tell('the GPU context was lost (GPU reset); the lab moved to WASM');
+		this.#told = true;
 		await this.use('wasm');
 		this.notice =
 			'The WebGL context was lost (GPU reset or too many tabs); the lab moved to WASM and kept your work.';

@@ -18,12 +18,13 @@ export interface Guarded {
 	problems: string[];
 }
 
-function decodes(text: string): boolean {
+/** The decoded text, or null where decodeURIComponent throws. (The result is used: a minifier
+ * drops a call whose value nobody reads, and with it the throw this relies on.) */
+function decoded(text: string): string | null {
 	try {
-		decodeURIComponent(text);
-		return true;
+		return decodeURIComponent(text);
 	} catch {
-		return false;
+		return null;
 	}
 }
 
@@ -43,9 +44,10 @@ export function guardSearch(search: string): Guarded {
 		const [whole, key, value = ''] = m;
 		const body = whole.slice(1);
 		let problem: string | null = null;
-		if (!decodes(key) || !decodes(value))
+		const name = decoded(key);
+		if (name === null || decoded(value) === null)
 			problem = `?${short(body)}: not a valid %-escape (a % must be followed by two hex digits of UTF-8); ignored`;
-		else if (decodeURIComponent(key) === TFJS_FLAGS_KEY)
+		else if (name === TFJS_FLAGS_KEY)
 			problem = `?${short(body)}: tfjs engine flags cannot be set from a link (they change the lab's numbers); ignored`;
 		if (!problem) continue;
 		problems.push(problem);

@@ -69,7 +69,14 @@ export class ExtractionLab {
 	heldOut = $state(0);
 	/** share of held-out inputs where the victim gives its majority answer */
 	majority = $state<number | null>(null);
+	/** the attacks, one at a time */
 	readonly job = new Job<string>({ cancelled: 'cancelled; finished points stay' });
+	/** training or loading the victim ahead of any attack (its status is the API panel's) */
+	readonly victimJob = new Job<'victim'>();
+	/** true while either job runs: the controls wait */
+	get busy(): boolean {
+		return this.job.running !== null || this.victimJob.running !== null;
+	}
 	/** settings out of range: shown beside their fields; every attack waits for them */
 	problems = $derived(URL_PARAMS.invalid(this.params));
 	/** queries answered and billed by the current run's API */
@@ -150,7 +157,8 @@ export class ExtractionLab {
 	/** Loads or trains the victim for the current parameters, ahead of any attack. */
 	prepare() {
 		if (this.problems.length) return Promise.resolve(false);
-		return this.job.run(
+		if (this.job.running) return Promise.resolve(false);
+		return this.victimJob.run(
 			'victim',
 			(ctx) => this.#ensureVictim(this.#settings(), ctx).then(() => {}),
 			{
@@ -325,6 +333,7 @@ export class ExtractionLab {
 
 	destroy() {
 		this.job.destroy();
+		this.victimJob.destroy();
 		if (this.#surrogate) disposeSurrogate(this.#surrogate.model);
 		this.#surrogate = null;
 		this.#victim = null;

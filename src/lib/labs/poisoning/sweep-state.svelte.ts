@@ -30,6 +30,7 @@ export class SweepRun {
 
 	run(data: PoisonData, attack: FlipAttack, model: PoisonModel, seed: number) {
 		const plan = SWEEP_PLAN[model];
+		this.job.status = '';
 		return this.job.run('sweep', async (ctx) => {
 			const { signal, progress } = ctx;
 			this.results = [];

@@ -11,6 +11,7 @@ import { createRng } from '../../base/rng';
 import { argmax } from '../../base/argmax';
 import { lossGradientSign, stepAlong } from './fgsm';
 import { pgd } from './pgd';
+import { readAndDispose } from '../tensors';
 
 const SHAPE: [number, number, number, number] = [1, MNIST_SIDE, MNIST_SIDE, 1];
 
@@ -24,9 +25,7 @@ export async function classifyOne(
 	pixels: Float32Array
 ): Promise<Float32Array> {
 	const probs = tf.tidy(() => tf.softmax(classifier.logits(digitTensorOf(pixels))));
-	const values = (await probs.data()) as Float32Array;
-	probs.dispose();
-	return values;
+	return (await readAndDispose(probs)) as Float32Array;
 }
 
 /**
@@ -61,8 +60,7 @@ export async function stepAndClassify(
 		const x = stepAlong(digitTensorOf(pixels), direction, eps);
 		return [x, tf.softmax(classifier.logits(x))];
 	});
-	const [adversarial, p] = await Promise.all([adv.data(), probs.data()]);
-	tf.dispose([adv, probs]);
+	const [adversarial, p] = await Promise.all([readAndDispose(adv), readAndDispose(probs)]);
 	return { adversarial: adversarial as Float32Array, probs: p as Float32Array };
 }
 
@@ -83,8 +81,7 @@ export async function smallestFlippingEps(
 		const batch = tf.concat(grid.map((eps) => stepAlong(x, direction, eps)));
 		return tf.argMax(classifier.logits(batch as tf.Tensor4D), 1);
 	});
-	const classes = await predicted.data();
-	predicted.dispose();
+	const classes = await readAndDispose(predicted);
 	const k = Array.from(classes).findIndex((c) =>
 		'label' in goal ? c !== goal.label : c === goal.target
 	);
