@@ -170,3 +170,44 @@ test('a held-out digit past the last one is reported and the message stays', asy
 	await page.waitForTimeout(1500);
 	await expect(problem).toBeVisible();
 });
+
+test('a PNG that declares 16000x16000 pixels is refused from its header, without decoding', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?digit=0');
+	await expect(page.getByTestId('prediction-after')).toContainText('predicted');
+	const be32 = (n: number) => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
+	const header = Buffer.from([
+		0x89,
+		0x50,
+		0x4e,
+		0x47,
+		0x0d,
+		0x0a,
+		0x1a,
+		0x0a,
+		...be32(13),
+		0x49,
+		0x48,
+		0x44,
+		0x52,
+		...be32(16000),
+		...be32(16000),
+		8,
+		6,
+		0,
+		0,
+		0
+	]);
+	await page.getByLabel('Upload an image', { exact: true }).check();
+	await page.getByLabel('Upload an image of a digit').setInputFiles({
+		name: 'huge.png',
+		mimeType: 'image/png',
+		buffer: header
+	});
+	await expect(page.getByRole('alert').filter({ hasText: 'huge.png' })).toContainText(
+		'is 16000x16000 pixels; the limit is 4096x4096'
+	);
+	await expect(page.getByTestId('source-name')).toHaveText('test image 0 (a 2)');
+});

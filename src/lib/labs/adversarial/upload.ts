@@ -4,6 +4,10 @@
  * at once with a message that says what to choose instead.
  */
 import { EmptyDigitError, rgbaToInk, toMnist } from '../../data/digit-preprocess';
+import { imageSize } from '../../data/image-size';
+
+/** Bytes of the header read before decoding: enough for every format's size field. */
+const HEADER_BYTES = 64 * 1024;
 
 /** Largest file accepted, in bytes. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -63,6 +67,16 @@ export function validateImageFile({ name, type, size }: FileFacts): string | nul
 	return null;
 }
 
+/** Throws when an image is wider or taller than MAX_IMAGE_SIDE. */
+function tooLarge(name: string, width: number, height: number) {
+	if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+		throw new Error(
+			`"${name}" is ${width}x${height} pixels; the limit is ` +
+				`${MAX_IMAGE_SIDE}x${MAX_IMAGE_SIDE}: crop or shrink it first`
+		);
+	}
+}
+
 function reason(err: unknown): string {
 	return err instanceof Error && err.message ? err.message : String(err);
 }
@@ -85,6 +99,9 @@ function context2d(width: number, height: number) {
 export async function readDigitFile(file: File): Promise<Float32Array> {
 	const invalid = validateImageFile(file);
 	if (invalid) throw new Error(invalid);
+	// The size the header declares, checked before a decoder allocates a bitmap that large.
+	const declared = imageSize(new Uint8Array(await file.slice(0, HEADER_BYTES).arrayBuffer()));
+	if (declared) tooLarge(file.name, declared.width, declared.height);
 
 	let bitmap: ImageBitmap;
 	try {
@@ -100,12 +117,7 @@ export async function readDigitFile(file: File): Promise<Float32Array> {
 		if (width === 0 || height === 0) {
 			throw new Error(`"${file.name}" decodes to an empty ${width}x${height} image; ${CHOOSE}`);
 		}
-		if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
-			throw new Error(
-				`"${file.name}" is ${width}x${height} pixels; the limit is ` +
-					`${MAX_IMAGE_SIDE}x${MAX_IMAGE_SIDE}: crop or shrink it first`
-			);
-		}
+		tooLarge(file.name, width, height);
 		const fit = Math.min(1, WORK_SIDE / Math.max(width, height));
 		const w = Math.max(1, Math.round(width * fit));
 		const h = Math.max(1, Math.round(height * fit));
