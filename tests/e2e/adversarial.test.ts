@@ -84,15 +84,6 @@ test('robustness curves: the adversarially trained CNN holds up where the plain 
 	expect((await download).suggestedFilename()).toMatch(/^robustness-fgsm-100\.csv$/);
 });
 
-test('the transfer matrix fills a 3x3 table at the current eps', async ({ page, open }) => {
-	await open('labs/adversarial/?eps=0.2');
-	await page.getByLabel('Digits to attack', { exact: true }).fill('100');
-	await page.getByRole('button', { name: 'Compute at eps 0.200' }).click();
-	const table = page.getByTestId('transfer-table');
-	await expect(table.locator('tbody tr')).toHaveCount(3, { timeout: 120_000 });
-	await expect(table.locator('tbody td')).toHaveCount(9);
-});
-
 test('a digit drawn with the mouse is preprocessed and attacked', async ({ page, open }) => {
 	await open('labs/adversarial/');
 	await page.getByLabel('Draw one', { exact: true }).check();
@@ -210,4 +201,24 @@ test('a PNG that declares 16000x16000 pixels is refused from its header, without
 		'is 16000x16000 pixels; the limit is 4096x4096'
 	);
 	await expect(page.getByTestId('source-name')).toHaveText('test image 0 (a 2)');
+});
+
+test('the transfer matrix names its attack and colours its cells by accuracy', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/?eps=0.2&samples=100&attack=fgsm');
+	await page.getByRole('button', { name: 'Compute at eps 0.200' }).click();
+	const table = page.getByTestId('transfer-table');
+	await expect(table.locator('caption')).toContainText(
+		'under FGSM at eps 0.200, 100 held-out digits',
+		{
+			timeout: 120_000
+		}
+	);
+	await expect(table.locator('tbody td')).toHaveCount(9);
+	const shades = await table
+		.locator('tbody td')
+		.evaluateAll((cells) => cells.map((c) => getComputedStyle(c).backgroundColor));
+	expect(new Set(shades).size).toBeGreaterThan(1);
 });

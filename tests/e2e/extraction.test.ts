@@ -93,3 +93,24 @@ test('a query budget out of range is refused beside its field, never replaced', 
 	await expect(page.getByTestId('attack-status')).toContainText('done', { timeout: 120_000 });
 	await expect(page.getByTestId('query-counter')).toHaveText('50');
 });
+
+test('runs against two victims name their victim on every row and baseline', async ({
+	page,
+	open
+}) => {
+	await open('labs/extraction/?victim=fraud-mlp&budget=100&strategy=random');
+	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
+	await page.getByRole('button', { name: 'Steal with random queries' }).click();
+	await expect(page.getByTestId('attack-status')).toContainText('done', { timeout: 120_000 });
+	await page.getByLabel('Victim model').selectOption('fraud-logreg');
+	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
+	await page.getByRole('button', { name: 'Steal with random queries' }).click();
+	await expect(page.getByTestId('attack-status')).toContainText('done', { timeout: 120_000 });
+	const rows = page.getByTestId('fidelity-table').locator('tbody th');
+	await expect(rows).toHaveText([
+		'fraud MLP: random queries, full probabilities',
+		'fraud logistic regression: random queries, full probabilities'
+	]);
+	await expect(page.getByTestId('majority')).toHaveCount(2);
+	await expect(page.getByTestId('majority').first()).toContainText('fraud MLP');
+});

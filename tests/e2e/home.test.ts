@@ -23,3 +23,20 @@ test('the backend menu switches backend live and the page keeps working', async 
 	await page.getByRole('button', { name: 'Another digit' }).click();
 	await expect(page.getByTestId('prediction')).toContainText(/Predicted \d/);
 });
+
+test('the backend chosen in the menu travels with the navigation and survives a reload', async ({
+	page,
+	open
+}) => {
+	await open('labs/adversarial/');
+	await page.getByLabel('Switch backend').selectOption('cpu');
+	await expect(page.getByTestId('backend-name')).toHaveText('CPU');
+	await expect(page).toHaveURL(/backend=cpu/);
+	await page
+		.getByRole('navigation', { name: 'Site' })
+		.getByRole('link', { name: 'Data poisoning' })
+		.click();
+	await expect(page).toHaveURL(/labs\/poisoning\/\?backend=cpu/);
+	await page.reload();
+	await expect(page.getByTestId('backend-name')).toHaveText('CPU');
+});
