@@ -69,6 +69,39 @@ function pgdOptions(
 	return { eps, steps, stepSize, randomStart, rng, signal };
 }
 
+/** How many digits a run attacks, in batches of how many (checked). */
+function runSize(data: DigitSet, attack: AttackSpec, opts: { limit?: number; batchSize?: number }) {
+	checkCount('limit', opts.limit);
+	checkCount('batchSize', opts.batchSize);
+	return {
+		total: Math.min(opts.limit ?? data.count, data.count),
+		batchSize: opts.batchSize ?? (attack.kind === 'fgsm' ? 250 : 100)
+	};
+}
+
+/**
+ * The first `total` digits of a set, batch by batch, as pixel and label tensors that are disposed
+ * when the loop moves on (or leaves). Checks the signal before each batch.
+ */
+async function* digitBatches(
+	data: DigitSet,
+	total: number,
+	batchSize: number,
+	signal: AbortSignal | undefined
+) {
+	for (let start = 0; start < total; start += batchSize) {
+		throwIfAborted(signal);
+		const end = Math.min(start + batchSize, total);
+		const x = digitTensor(data, start, end);
+		const y = labelTensor(data, start, end);
+		try {
+			yield { start, end, n: end - start, x, y };
+		} finally {
+			tf.dispose([x, y]);
+		}
+	}
+}
+
 /**
  * [2, rows] float tensor: the predicted class of each row of x and its probability.
  * Allocates; the caller owns tf.tidy.
@@ -95,21 +128,13 @@ export async function robustnessCurve(
 	if (epsValues.length === 0)
 		throw new Error('robustness: epsValues is empty; give at least one eps');
 	epsValues.forEach(checkEps);
-	checkCount('limit', opts.limit);
-	checkCount('batchSize', opts.batchSize);
 	const target = opts.evaluateOn ?? source;
-	const total = Math.min(opts.limit ?? data.count, data.count);
-	const batchSize = opts.batchSize ?? (attack.kind === 'fgsm' ? 250 : 100);
+	const { total, batchSize } = runSize(data, attack, opts);
 	const work = total * epsValues.length;
 	const rngs = epsValues.map(() => startRng(attack));
 	const errors = new Float64Array(epsValues.length);
 	const confidenceOnErrors = new Float64Array(epsValues.length);
-	for (let start = 0; start < total; start += batchSize) {
-		throwIfAborted(opts.signal);
-		const end = Math.min(start + batchSize, total);
-		const n = end - start;
-		const x = digitTensor(data, start, end);
-		const y = labelTensor(data, start, end);
+	for await (const { start, end, n, x, y } of digitBatches(data, total, batchSize, opts.signal)) {
 		const crafted: tf.Tensor4D[] = [];
 		let out: tf.Tensor2D;
 		try {
@@ -134,7 +159,7 @@ export async function robustnessCurve(
 				out = tf.tidy(() => predictionsAndConfidence(target, tf.concat(crafted, 0) as tf.Tensor4D));
 			}
 		} finally {
-			tf.dispose([x, y, ...crafted]);
+			tf.dispose(crafted);
 		}
 		const values = await out.data();
 		out.dispose();
@@ -198,44 +223,32 @@ export async function transferMatrix(
 ): Promise<TransferMatrix> {
 	const { attack } = opts;
 	checkEps(eps);
-	checkCount('limit', opts.limit);
-	checkCount('batchSize', opts.batchSize);
-	const total = Math.min(opts.limit ?? data.count, data.count);
-	const batchSize = opts.batchSize ?? (attack.kind === 'fgsm' ? 250 : 100);
+	const { total, batchSize } = runSize(data, attack, opts);
 	const rngs = models.map(() => startRng(attack));
 	const correct = models.map(() => new Float64Array(models.length));
-	for (let start = 0; start < total; start += batchSize) {
-		throwIfAborted(opts.signal);
-		const end = Math.min(start + batchSize, total);
-		const n = end - start;
-		const x = digitTensor(data, start, end);
-		const y = labelTensor(data, start, end);
-		try {
-			for (let s = 0; s < models.length; s++) {
-				const source = models[s].classifier;
-				const adv =
-					attack.kind === 'fgsm'
-						? tf.tidy(() => fgsm(source, x, y, eps))
-						: await pgd(source, x, y, pgdOptions(attack, eps, rngs[s], opts.signal));
-				let predicted: tf.Tensor;
-				try {
-					predicted = tf.tidy(() =>
-						tf.stack(models.map((m) => tf.argMax(m.classifier.logits(adv), 1)))
-					);
-				} finally {
-					adv.dispose();
-				}
-				const values = await predicted.data();
-				predicted.dispose();
-				for (let t = 0; t < models.length; t++)
-					for (let i = 0; i < n; i++)
-						if (values[t * n + i] === data.labels[start + i]) correct[s][t]++;
-				opts.onProgress?.(start * models.length + (s + 1) * n, total * models.length);
-				await yieldToEventLoop();
-				throwIfAborted(opts.signal);
+	for await (const { start, n, x, y } of digitBatches(data, total, batchSize, opts.signal)) {
+		for (let s = 0; s < models.length; s++) {
+			const source = models[s].classifier;
+			const adv =
+				attack.kind === 'fgsm'
+					? tf.tidy(() => fgsm(source, x, y, eps))
+					: await pgd(source, x, y, pgdOptions(attack, eps, rngs[s], opts.signal));
+			let predicted: tf.Tensor;
+			try {
+				predicted = tf.tidy(() =>
+					tf.stack(models.map((m) => tf.argMax(m.classifier.logits(adv), 1)))
+				);
+			} finally {
+				adv.dispose();
 			}
-		} finally {
-			tf.dispose([x, y]);
+			const values = await predicted.data();
+			predicted.dispose();
+			for (let t = 0; t < models.length; t++)
+				for (let i = 0; i < n; i++)
+					if (values[t * n + i] === data.labels[start + i]) correct[s][t]++;
+			opts.onProgress?.(start * models.length + (s + 1) * n, total * models.length);
+			await yieldToEventLoop();
+			throwIfAborted(opts.signal);
 		}
 	}
 	const ids = models.map((m) => m.id);
