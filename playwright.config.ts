@@ -20,6 +20,9 @@ export default defineConfig({
 	use: {
 		baseURL: `http://127.0.0.1:${PORT}${process.env.BASE_PATH ?? ''}/`,
 		launchOptions: { executablePath, args: CHROMIUM_ARGS },
+		// The offline copy costs each new context a few MB of caching; tests/e2e/offline.test.ts
+		// allows it where it is the subject.
+		serviceWorkers: 'block',
 		trace: 'retain-on-failure'
 	},
 	projects: [

@@ -41,6 +41,8 @@ const config = {
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: '404.html', strict: true }),
 		paths: { base, relative: true },
 		csp: { mode: 'hash', directives: CSP_DIRECTIVES },
+		// registered by src/lib/runtime/offline.svelte.ts, which also tells of waiting updates
+		serviceWorker: { register: false },
 		prerender: { entries: ['*'], handleHttpError: 'fail', handleMissingId: 'fail' }
 	}
 };

@@ -6,8 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-export const MODEL_IDS = ['mnist-softmax', 'mnist-cnn', 'mnist-cnn-adv'] as const;
-export type ModelId = (typeof MODEL_IDS)[number];
+import { MODEL_IDS, type ModelId } from './model-ids';
+
+export { MODEL_IDS, type ModelId };
 
 export interface ModelInfo {
 	id: ModelId;
