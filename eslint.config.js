@@ -33,6 +33,8 @@ export default ts.config(
 	{
 		// Type-aware rules for TypeScript: a promise nobody awaits hides its error.
 		files: ['**/*.ts', '**/*.svelte'],
+		// SvelteKit keeps the service worker out of the project (it has the worker's lib, not the DOM's)
+		ignores: ['src/service-worker.ts'],
 		languageOptions: { parserOptions: { projectService: true } },
 		rules: {
 			'@typescript-eslint/no-floating-promises': 'error',
