@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // (Importing tfjs-core/dist/register_all_gradients directly breaks Node's ESM resolver.)
 import '@tensorflow/tfjs-layers';
 import { registerWasmConv2dBackpropFilter } from './kernels/wasm-conv2d-backprop-filter';
+import { registerWasmConv2dBackpropInput } from './kernels/wasm-conv2d-backprop-input';
 
 export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -101,7 +102,10 @@ export type BackendLoader = () => Promise<void>;
 export async function activateBackend(name: BackendName, load: BackendLoader): Promise<void> {
 	if (tf.getBackend() === name) return;
 	await load();
-	if (name === 'wasm') registerWasmConv2dBackpropFilter();
+	if (name === 'wasm') {
+		registerWasmConv2dBackpropFilter();
+		registerWasmConv2dBackpropInput();
+	}
 	let ok: boolean;
 	try {
 		ok = await tf.setBackend(name);
