@@ -49,3 +49,25 @@ test('an unknown ?backend= is reported and the lab runs on auto', async ({ page 
 	);
 	await expect(page.getByTestId('prediction')).toBeVisible();
 });
+
+test('the bulk noise generator gives the browser the same bytes as Node', async ({
+	page,
+	open
+}) => {
+	const { gaussianNoise } = await import('../../src/lib/base/gaussian');
+	const node = Array.from(gaussianNoise(2000, 1.5, 424242));
+	await open();
+	await expect(page.getByTestId('prediction')).toBeVisible();
+	const browser = await page.evaluate(() =>
+		Array.from(
+			(
+				globalThis as unknown as {
+					__aiLabHooks: {
+						runtime: { gaussianNoise(n: number, s: number, seed: number): Float32Array };
+					};
+				}
+			).__aiLabHooks.runtime.gaussianNoise(2000, 1.5, 424242)
+		)
+	);
+	expect(browser).toEqual(node);
+});

@@ -8,14 +8,11 @@
  * friends are not required to be correctly rounded, so two engines may differ in the last bit;
  * ln() and exp() below replace them.
  *
- * Two kinds of draw do not come from here, on purpose:
- * - the CNNs' initial weights, drawn by tfjs-layers' initializers (heNormal, glorotUniform) from
- *   their `seed` option, because the shipped models were trained that way and their weight files
- *   are reproduced bit for bit by `npm run train`;
- * - DP-SGD's Gaussian noise, drawn on the tfjs backend by tf.randomNormal with a per-step seed,
- *   because the noise has the shape of every weight at every step (about a million values per
- *   epoch) and is consumed there.
- * Both are seeded, so runs still reproduce on one backend.
+ * Bulk Gaussian noise (DP-SGD's, about a million values per epoch) comes from gaussian.ts beside
+ * this file: the same promise, a faster generator. One kind of draw does not come from here, on
+ * purpose: the CNNs' initial weights, drawn by tfjs-layers' initializers (heNormal, glorotUniform)
+ * from their `seed` option, because the shipped models were trained that way and their weight
+ * files are reproduced bit for bit by `npm run train`. Those are seeded too.
  */
 
 /** A generator of uniform floats in [0, 1). */

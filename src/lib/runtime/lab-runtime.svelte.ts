@@ -28,6 +28,7 @@ import {
 } from '$lib/runtime/backend-browser';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
 import { abandonReadbacks } from '$lib/ml/tensors';
+import { gaussianNoise } from '$lib/base/gaussian';
 import { modelCardPath, parseModelCard, type ModelCard } from '$lib/ml/model-card';
 import { modelFromArtifacts, modelPath, type ModelId } from '$lib/ml/models';
 import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
@@ -266,7 +267,9 @@ export class LabRuntime {
 			backend: () => tf.getBackend(),
 			numTensors: () => tf.memory().numTensors,
 			loseWebGLContext,
-			wasm: () => this.wasm
+			wasm: () => this.wasm,
+			// the bulk noise generator, so a test can check it gives Node's bytes in the browser
+			gaussianNoise
 		});
 	}
 }

@@ -11,6 +11,7 @@
  * Nothing runs at import. Functions that return tensors leave tidy to the caller.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gaussianNoise } from '../../base/gaussian';
 import { labelCrossEntropy, meanCrossEntropy } from '../losses';
 import { mlpLogits, mlpVariables, type Mlp } from '../mlp';
 import {
@@ -274,7 +275,8 @@ function loopOptions(n: number, opts: SgdOptions, batching: Sampling): LoopOptio
  * step, sample a lot (Poisson with q = L / n, or a shuffled batch), compute per-example
  * gradients, clip each to norm C, add Gaussian noise N(0, sigma^2 C^2) to the sum, divide by the
  * expected lot size L (the actual batch size under shuffling) and take an SGD (or momentum) step.
- * Noise is drawn from a generator seeded per step from `seed`. Returns losses and epoch times.
+ * Noise comes from base/gaussian.ts (xoshiro128** and the ziggurat), seeded per step from `seed`,
+ * the same bytes in every engine. Returns losses and epoch times.
  */
 export async function trainDpSgd(
 	mlp: Mlp,
@@ -309,16 +311,22 @@ export async function trainDpSgd(
 				const y = tf.tensor1d(by, 'int32');
 				const mask = tf.tensor1d(bm);
 				const { grads, lossSum } = clippedGradientSum(mlp, x, y, opts.clip, mask);
+				// One fresh draw of N(0, sigma^2 C^2) noise for every weight, seeded for this step.
+				const noise =
+					opts.sigma > 0
+						? gaussianNoise(
+								grads.reduce((n, g) => n + g.size, 0),
+								opts.sigma * opts.clip,
+								noiseSeed
+							)
+						: null;
+				let offset = 0;
 				optimizer.apply(
-					grads.map((g, k) => {
-						const noisy =
-							opts.sigma > 0
-								? tf.add(
-										g,
-										tf.randomNormal(g.shape, 0, opts.sigma * opts.clip, 'float32', noiseSeed + k)
-									)
-								: g;
-						return tf.div(noisy, denominator);
+					grads.map((g) => {
+						if (!noise) return tf.div(g, denominator);
+						const part = noise.subarray(offset, offset + g.size);
+						offset += g.size;
+						return tf.div(tf.add(g, tf.tensor(part, g.shape)), denominator);
 					})
 				);
 				return lossSum;
