@@ -12,6 +12,7 @@ import { BUILD_DIR } from './lib/paths';
 import { measurePayload } from './bench/payload';
 import { HOOKS_INIT, PROBES, type BenchHooks } from './bench/probes';
 import { ensureBuild, startPreview } from './bench/server';
+import { peerComparison } from './bench/peer';
 
 const ALL_BACKENDS = ['wasm', 'webgl', 'cpu'] as const;
 
@@ -26,7 +27,19 @@ async function main() {
 				default: ALL_BACKENDS.join(','),
 				help: 'backends to measure'
 			},
-			{ name: 'port', kind: 'integer', default: 4179, min: 1024, max: 65535, help: 'loopback port' }
+			{
+				name: 'port',
+				kind: 'integer',
+				default: 4179,
+				min: 1024,
+				max: 65535,
+				help: 'loopback port'
+			},
+			{
+				name: 'peer',
+				kind: 'flag',
+				help: 'also time our FGSM slider path against a fresh tf.grad per eps (Node, WASM)'
+			}
 		],
 		'bench'
 	);
@@ -47,6 +60,7 @@ async function main() {
 		backends: Record<string, Record<string, unknown>>;
 		payload: unknown;
 		machine: Record<string, unknown>;
+		peer?: unknown;
 	} = { backends: {}, payload: {}, machine: {} };
 	try {
 		for (const backend of backends) {
@@ -92,6 +106,10 @@ async function main() {
 		}
 		log('payload…');
 		result.payload = await measurePayload(browser, server.url, builtPages(BUILD_DIR), 'wasm');
+		if (options.peer) {
+			log('peer comparison (Node, WASM)…');
+			result.peer = await peerComparison();
+		}
 		result.machine = {
 			cpus: os.cpus().length,
 			cpuModel: os.cpus()[0]?.model,
@@ -110,7 +128,9 @@ async function main() {
 function printTable(result: {
 	backends: Record<string, Record<string, unknown>>;
 	payload: unknown;
+	peer?: unknown;
 }) {
+	if (result.peer) console.log(`\nPeer comparison: ${JSON.stringify(result.peer)}`);
 	console.log('\nPer backend:');
 	for (const [name, figures] of Object.entries(result.backends)) {
 		const shown = Object.entries(figures)

@@ -190,6 +190,26 @@ export const robustnessCurve: Probe = {
 };
 
 /**
+ * A 10-step PGD curve as the page runs it (random start, 2.5 eps / steps), 1,000 digits x 21 eps,
+ * mnist-cnn: the page's robustness run, timed by the page for the mnist-cnn series; the rest of
+ * the run (the other models) is cancelled. Not run on CPU (many minutes).
+ */
+export const pgdCurve: Probe = {
+	name: 'pgdCurve',
+	async run({ page, open, backend }) {
+		if (backend !== 'wasm') return { pgdCurveMs: null, pgdCurveNote: 'measured on WASM only' };
+		await open('labs/adversarial/?attack=pgd&randomStart=1&samples=1000');
+		await page.getByTestId('prediction-after').waitFor({ timeout: 120_000 });
+		await page.getByRole('button', { name: 'Run curves' }).click();
+		const cnn = page.getByTestId('cnn-curve-ms');
+		await cnn.waitFor({ timeout: 900_000 });
+		const text = (await cnn.textContent()) ?? '';
+		await page.getByRole('button', { name: 'Cancel' }).click();
+		return { pgdCurveMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+	}
+};
+
+/**
  * DP-SGD against plain SGD, per epoch, in the privacy page (its bench hook): the same
  * MLP, data and batch size (50), after a warm-up epoch of each, 3 interleaved rounds of 5 epochs,
  * compute time only (yields excluded). Digits: [784, 64, 10] on 1,000 training digits; fraud:
@@ -272,5 +292,6 @@ export const PROBES: Probe[] = [
 	backdoorTrain,
 	poisonSweep,
 	dpEpoch,
-	extraction
+	extraction,
+	pgdCurve
 ];
