@@ -147,8 +147,8 @@ export class ExtractionLab {
 	}
 
 	/** The settings a run takes; a value out of range refuses the run with its message. */
-	#settings(): ExtractionParams {
-		const p = $state.snapshot(this.params) as ExtractionParams;
+	#settings(given?: ExtractionParams): ExtractionParams {
+		const p = given ?? ($state.snapshot(this.params) as ExtractionParams);
 		const bad = URL_PARAMS.invalid(p);
 		if (bad.length) throw new Error(bad.map((b) => `${String(b.name)} ${b.message}`).join('; '));
 		return p;
@@ -183,9 +183,10 @@ export class ExtractionLab {
 			: attackProblem('equation', this.params.victim, outputModeOf(this.params), this.params.budget)
 	);
 
-	runEquation() {
+	/** `settings`: a scene's, when the presenter prepares the next scene's run ahead of it. */
+	runEquation(settings?: ExtractionParams) {
 		return this.job.run('equation', async (ctx) => {
-			const p = this.#settings();
+			const p = this.#settings(settings);
 			const mode = outputModeOf(p);
 			const problem = attackProblem('equation', p.victim, mode, p.budget);
 			if (problem) throw new Error(problem);
@@ -211,9 +212,9 @@ export class ExtractionLab {
 	}
 
 	/** One learning attack; `mode` defaults to the API's current output mode. */
-	runCurve(strategy: Strategy, mode?: OutputMode) {
+	runCurve(strategy: Strategy, mode?: OutputMode, settings?: ExtractionParams) {
 		return this.job.run(strategy, (ctx) => {
-			const p = this.#settings();
+			const p = this.#settings(settings);
 			return this.#curve(p, strategy, mode ?? outputModeOf(p), ctx);
 		});
 	}

@@ -108,18 +108,19 @@ export class PrivacyLab {
 	}
 
 	/** Trains at the current settings (and the non-private baseline first, if not yet trained). */
-	train() {
+	/** `settings`: a scene's, when the presenter prepares the next scene's run ahead of it. */
+	train(settings?: PrivacyParams) {
 		return this.#guard('train', async (signal) => {
-			const p = this.#snapshot();
+			const p = settings ?? this.#snapshot();
 			await this.#ensureBaseline(p, signal);
 			await this.#one(p, p.sigma, signal, 0, 1);
 		});
 	}
 
 	/** Trains one model per noise multiplier in SWEEP_SIGMAS: the whole trade-off curve. */
-	sweep() {
+	sweep(settings?: PrivacyParams) {
 		return this.#guard('sweep', async (signal) => {
-			const p = this.#snapshot();
+			const p = settings ?? this.#snapshot();
 			await this.#ensureBaseline(p, signal);
 			for (const [k, sigma] of SWEEP_SIGMAS.entries())
 				await this.#one(p, sigma, signal, k, SWEEP_SIGMAS.length);

@@ -56,8 +56,9 @@ export class BackdoorLab {
 	problems = $derived(BACKDOOR_URL_PARAMS.invalid(this.params));
 
 	/** Trains one model at the chosen rate and adds (or replaces) its point. */
-	train() {
-		const p = this.#snapshot();
+	/** `settings`: a scene's, when the presenter prepares the next scene's run ahead of it. */
+	train(settings?: BackdoorParams) {
+		const p = settings ?? this.#snapshot();
 		return this.#run('one', [p.rate], p);
 	}
 
