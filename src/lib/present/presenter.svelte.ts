@@ -188,6 +188,14 @@ class Presenter {
 		await goto(`${target}${sceneQuery(scene)}&${this.carried}`);
 	}
 
+	/** The title of the scene the script step on screen shows ('' for a question). */
+	get sceneTitle(): string {
+		const step = this.script?.steps[this.step];
+		if (!step || step.kind !== 'scene') return '';
+		const lab = ALL_SCENES.find((l) => l.lab === step.lab);
+		return lab ? (findScene(lab, step.scene)?.title ?? '') : '';
+	}
+
 	/** The script step on screen when it is a question to the room, else null. */
 	get question(): string | null {
 		const step = this.script?.steps[this.step];
