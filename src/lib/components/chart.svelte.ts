@@ -2,14 +2,14 @@
  * Chart.js as a Svelte attachment: the chart is created once when the canvas mounts, updated in
  * place (chart.update('none'), no animation) whenever the reactive config or the colour scheme
  * changes, and destroyed when the canvas goes away. Every chart gets the one theme of
- * chart-theme.ts. Only the Chart.js parts the lab uses are registered.
+ * chart-theme.ts. Only the Chart.js parts the lab uses are registered (no canvas legend: the
+ * legends are HTML, under the plot).
  */
 import {
 	BarController,
 	BarElement,
 	CategoryScale,
 	Chart,
-	Legend,
 	LinearScale,
 	LineController,
 	LineElement,
@@ -31,7 +31,6 @@ Chart.register(
 	LineController,
 	LineElement,
 	PointElement,
-	Legend,
 	Tooltip
 );
 
@@ -61,6 +60,8 @@ export function chartPalette(): ChartPalette {
 	if (!cached[key]) {
 		const style = getComputedStyle(document.documentElement);
 		cached[key] = readPalette((name) => style.getPropertyValue(name));
+		// the page's own typeface, not Chart.js's Helvetica
+		Chart.defaults.font.family = style.fontFamily;
 	}
 	return cached[key];
 }
