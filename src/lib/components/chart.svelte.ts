@@ -1,14 +1,15 @@
 /**
  * Chart.js as a Svelte attachment: the chart is created once when the canvas mounts, updated in
- * place (chart.update('none'), no animation) whenever the reactive config changes, and destroyed
- * when the canvas goes away. Only the Chart.js parts the lab uses are registered.
+ * place (chart.update('none'), no animation) whenever the reactive config or the colour scheme
+ * changes, and destroyed when the canvas goes away. Every chart gets the one theme of
+ * chart-theme.ts. Only the Chart.js parts the lab uses are registered (no canvas legend: the
+ * legends are HTML, under the plot).
  */
 import {
 	BarController,
 	BarElement,
 	CategoryScale,
 	Chart,
-	Legend,
 	LinearScale,
 	LineController,
 	LineElement,
@@ -18,6 +19,9 @@ import {
 } from 'chart.js';
 import type { Attachment } from 'svelte/attachments';
 import { untrack } from 'svelte';
+import { on } from 'svelte/events';
+import { createSubscriber } from 'svelte/reactivity';
+import { readPalette, themeConfig, type ChartPalette } from './chart-theme';
 
 Chart.register(
 	BarController,
@@ -27,26 +31,59 @@ Chart.register(
 	LineController,
 	LineElement,
 	PointElement,
-	Legend,
 	Tooltip
 );
 
 // Charts in the lab redraw as a slider moves; animation would only lag behind it.
 Chart.defaults.animation = false;
 
+const DARK = '(prefers-color-scheme: dark)';
+let scheme: MediaQueryList | null = null;
+// One palette per scheme, read once; a plain cache, not reactive state (the subscriber is).
+const cached: { light?: ChartPalette; dark?: ChartPalette } = {};
+// Effects that read the palette re-run when the scheme flips; the listener lives while they do.
+const subscribe = createSubscriber((update) => {
+	scheme ??= matchMedia(DARK);
+	return on(scheme, 'change', update);
+});
+
 /**
- * `config` is read reactively; pass a ChartConfiguration of any chart type. (Chart.js's generic
- * configuration types do not unify across chart types, hence the plain object here.)
+ * The page's chart palette, read from its CSS variables; reactive: an effect (a chart's config,
+ * a legend) that reads it runs again when the colour scheme changes.
+ */
+export function chartPalette(): ChartPalette {
+	// Prerendering has no page to read; no chart is drawn there.
+	if (typeof matchMedia === 'undefined') return readPalette(() => '');
+	subscribe();
+	scheme ??= matchMedia(DARK);
+	const key = scheme.matches ? 'dark' : 'light';
+	if (!cached[key]) {
+		const style = getComputedStyle(document.documentElement);
+		cached[key] = readPalette((name) => style.getPropertyValue(name));
+		// the page's own typeface, not Chart.js's Helvetica
+		Chart.defaults.font.family = style.fontFamily;
+	}
+	return cached[key];
+}
+
+/**
+ * `config` is read reactively, with the current palette; pass a ChartConfiguration of any chart
+ * type. (Chart.js's generic configuration types do not unify across chart types, hence the plain
+ * object here.)
  */
 export function chartAttachment(
-	config: () => object,
+	config: (palette: ChartPalette) => object,
 	onchart?: (chart: Chart) => void
 ): Attachment<HTMLCanvasElement> {
+	const build = () => {
+		const palette = chartPalette();
+		return themeConfig(config(palette), palette) as unknown as ChartConfiguration;
+	};
 	return (canvas) => {
-		const chart = untrack(() => new Chart(canvas, config() as ChartConfiguration));
+		const chart = untrack(() => new Chart(canvas, build()));
 		onchart?.(chart);
 		$effect(() => {
-			const next = config() as ChartConfiguration;
+			const next = build();
 			chart.data = next.data;
 			chart.options = next.options ?? {};
 			chart.update('none');
@@ -55,14 +92,17 @@ export function chartAttachment(
 	};
 }
 
-/** A chart's image as a PNG data URL on a white background (transparent PNGs vanish in slides). */
+/**
+ * A chart's image as a PNG data URL on the chart's own background (transparent PNGs vanish in
+ * slides; in the dark scheme the text is light, so the background is the dark panel).
+ */
 export function chartPng(chart: Chart): string {
 	const canvas = document.createElement('canvas');
 	canvas.width = chart.canvas.width;
 	canvas.height = chart.canvas.height;
 	const ctx = canvas.getContext('2d');
 	if (!ctx) return chart.toBase64Image();
-	ctx.fillStyle = '#ffffff';
+	ctx.fillStyle = untrack(chartPalette).panel;
 	ctx.fillRect(0, 0, canvas.width, canvas.height);
 	ctx.drawImage(chart.canvas, 0, 0);
 	return canvas.toDataURL('image/png');

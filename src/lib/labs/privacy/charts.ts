@@ -1,23 +1,26 @@
 /**
- * Chart.js configurations for the privacy lab, as plain functions of the runs so the components
- * stay small. eps runs over orders of magnitude, so the eps axes are logarithmic; runs with no
- * finite eps (sigma = 0) are left off those charts and listed in the table.
+ * Chart.js configurations for the privacy lab, as plain functions of the runs and the chart
+ * palette so the components stay small. eps runs over orders of magnitude, so the eps axes are
+ * logarithmic; runs with no finite eps (sigma = 0) are left off those charts and listed in the
+ * table. Each dataset is one legend entry (datasetLegend reads the legend off these styles).
  */
 import { Chart, LogarithmicScale } from 'chart.js';
+import { DASH, type ChartPalette } from '$lib/components/chart-theme';
 import { advantageBound, yeomAdvantageBound } from '$lib/ml/privacy/membership';
 import type { EpochPoint } from '$lib/ml/privacy/experiment';
 import type { RunSummary } from './privacy-state.svelte';
 
 Chart.register(LogarithmicScale);
 
-export const COLOURS = {
-	dp: '#2563eb',
-	baseline: '#64748b',
-	auc: '#d97706',
-	advantage: '#b91c1c',
-	bound: '#16a34a',
-	loss: '#9333ea'
-};
+/** What each colour means on the privacy charts. */
+const colours = (p: ChartPalette) => ({
+	dp: p.series.blue,
+	baseline: p.series.grey,
+	auc: p.series.orange,
+	advantage: p.series.red,
+	bound: p.series.green,
+	loss: p.series.purple
+});
 
 /** eps as people read it: two decimals when small, infinity spelled out. */
 export function formatEps(eps: number): string {
@@ -43,15 +46,25 @@ const epsAxis = (range: [number, number]) => ({
 	title: { display: true, text: 'epsilon (log scale; smaller is more private)' }
 });
 
-const base = (legend = true) => ({
+const base = () => ({
 	responsive: true,
 	maintainAspectRatio: false,
-	parsing: false,
-	plugins: { legend: { display: legend, position: 'bottom' } }
+	parsing: false
 });
 
+/** True when a chart of the runs has something to draw: a finite-eps run or the baseline. */
+export function hasRuns(runs: RunSummary[], baseline: RunSummary | null): boolean {
+	return baseline !== null || finite(runs).length > 0;
+}
+
 /** Held-out accuracy against eps, one point per run, with the non-private baseline as a line. */
-export function tradeoffConfig(runs: RunSummary[], baseline: RunSummary | null, current: number) {
+export function tradeoffConfig(
+	runs: RunSummary[],
+	baseline: RunSummary | null,
+	current: number,
+	palette: ChartPalette
+) {
+	const COLOURS = colours(palette);
 	const range = epsRange(runs, current);
 	const points = finite(runs)
 		.map((r) => ({ x: r.epsilon, y: 100 * r.accuracy }))
@@ -66,6 +79,7 @@ export function tradeoffConfig(runs: RunSummary[], baseline: RunSummary | null, 
 					borderColor: COLOURS.dp,
 					backgroundColor: COLOURS.dp,
 					showLine: false,
+					pointStyle: 'circle',
 					pointRadius: 4
 				},
 				...(baseline
@@ -75,7 +89,7 @@ export function tradeoffConfig(runs: RunSummary[], baseline: RunSummary | null, 
 								data: range.map((x) => ({ x, y: 100 * baseline.accuracy })),
 								borderColor: COLOURS.baseline,
 								backgroundColor: COLOURS.baseline,
-								borderDash: [6, 4],
+								borderDash: DASH.dashed,
 								pointRadius: 0
 							}
 						]
@@ -101,18 +115,20 @@ export function leakageConfig(
 	runs: RunSummary[],
 	baseline: RunSummary | null,
 	delta: number,
-	current: number
+	current: number,
+	palette: ChartPalette
 ) {
+	const COLOURS = colours(palette);
 	const range = epsRange(runs, current);
 	const grid = Array.from({ length: 60 }, (_, i) => range[0] * (range[1] / range[0]) ** (i / 59));
 	const sorted = finite(runs).sort((a, b) => a.epsilon - b.epsilon);
 	const chance = (baseline ?? sorted[0])?.miaChance ?? null;
-	const flat = (y: number, label: string, colour: string) => ({
+	const flat = (y: number, label: string, colour: string, dash: readonly number[]) => ({
 		label,
 		data: range.map((x) => ({ x, y })),
 		borderColor: colour,
 		backgroundColor: colour,
-		borderDash: [2, 3],
+		borderDash: dash,
 		pointRadius: 0
 	});
 	return {
@@ -125,6 +141,7 @@ export function leakageConfig(
 					borderColor: COLOURS.auc,
 					backgroundColor: COLOURS.auc,
 					showLine: false,
+					pointStyle: 'circle',
 					pointRadius: 4
 				},
 				{
@@ -148,16 +165,28 @@ export function leakageConfig(
 					data: grid.map((x) => ({ x, y: yeomAdvantageBound(x) })),
 					borderColor: COLOURS.bound,
 					backgroundColor: COLOURS.bound,
-					borderDash: [6, 4],
+					borderDash: DASH.dashed,
 					pointRadius: 0
 				},
 				...(chance !== null
-					? [flat(chance, 'advantage chance reaches 5 % of the time', COLOURS.baseline)]
+					? [
+							flat(
+								chance,
+								'advantage chance reaches 5 % of the time',
+								COLOURS.baseline,
+								DASH.dotted
+							)
+						]
 					: []),
 				...(baseline
 					? [
-							flat(baseline.miaAuc, 'baseline AUC', COLOURS.auc),
-							flat(baseline.miaAdvantage, 'baseline advantage', COLOURS.advantage)
+							flat(baseline.miaAuc, 'non-private baseline: AUC', COLOURS.auc, DASH.dashDot),
+							flat(
+								baseline.miaAdvantage,
+								'non-private baseline: advantage',
+								COLOURS.advantage,
+								DASH.dashDotDot
+							)
 						]
 					: [])
 			]
@@ -173,7 +202,8 @@ export function leakageConfig(
 }
 
 /** Loss and held-out accuracy per epoch of the run in progress. */
-export function liveConfig(points: EpochPoint[], epochs: number) {
+export function liveConfig(points: EpochPoint[], epochs: number, palette: ChartPalette) {
+	const COLOURS = colours(palette);
 	return {
 		type: 'line',
 		data: {
@@ -184,15 +214,18 @@ export function liveConfig(points: EpochPoint[], epochs: number) {
 					borderColor: COLOURS.loss,
 					backgroundColor: COLOURS.loss,
 					yAxisID: 'loss',
-					pointRadius: 2
+					pointStyle: 'circle',
+					pointRadius: 3
 				},
 				{
 					label: 'held-out accuracy (%)',
 					data: points.map((p) => ({ x: p.epoch, y: 100 * p.accuracy })),
 					borderColor: COLOURS.dp,
 					backgroundColor: COLOURS.dp,
+					borderDash: DASH.dashed,
 					yAxisID: 'acc',
-					pointRadius: 2
+					pointStyle: 'rect',
+					pointRadius: 3
 				}
 			]
 		},
@@ -203,6 +236,8 @@ export function liveConfig(points: EpochPoint[], epochs: number) {
 					type: 'linear',
 					min: 1,
 					max: Math.max(2, epochs),
+					// whole epochs only
+					ticks: { precision: 0 },
 					title: { display: true, text: 'epoch' }
 				},
 				loss: { type: 'linear', position: 'left', min: 0, title: { display: true, text: 'loss' } },
