@@ -55,6 +55,9 @@ export function readPalette(read: (variable: string) => string): ChartPalette {
 
 /** Text sizes in CSS pixels: Chart.js's default 12 px is too small beside 16 px body text. */
 export const FONT_SIZE = { tick: 13, title: 14, tooltip: 13 } as const;
+/** Sizes in presenter view, read from the back of a lecture hall (issue 13: at least 18 px). */
+export const LARGE_FONT_SIZE = { tick: 20, title: 22, tooltip: 20 } as const;
+export type FontSizes = { tick: number; title: number; tooltip: number };
 
 /** Line styles, so a series is told apart without its colour. */
 export const DASH = {
@@ -89,7 +92,11 @@ const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
  * legend in HTML under the plot, so a long legend never takes the plot's height). What a chart
  * sets on its own scales (ranges, titles, a grid hidden on one axis) is kept.
  */
-export function themeOptions(options: object, p: ChartPalette): Obj {
+export function themeOptions(
+	options: object,
+	p: ChartPalette,
+	size: FontSizes = FONT_SIZE
+): Obj {
 	const o = obj(options);
 	const scales = Object.fromEntries(
 		Object.entries(obj(o.scales)).map(([id, raw]) => {
@@ -100,11 +107,11 @@ export function themeOptions(options: object, p: ChartPalette): Obj {
 				id,
 				{
 					...s,
-					ticks: { ...ticks, color: p.muted, font: { ...obj(ticks.font), size: FONT_SIZE.tick } },
+					ticks: { ...ticks, color: p.muted, font: { ...obj(ticks.font), size: size.tick } },
 					title: {
 						...title,
 						color: p.text,
-						font: { ...obj(title.font), size: FONT_SIZE.title }
+						font: { ...obj(title.font), size: size.title }
 					},
 					grid: { ...obj(s.grid), color: p.line },
 					border: { ...obj(s.border), color: p.muted }
@@ -128,17 +135,17 @@ export function themeOptions(options: object, p: ChartPalette): Obj {
 				bodyColor: p.text,
 				borderColor: p.muted,
 				borderWidth: 1,
-				titleFont: { size: FONT_SIZE.tooltip, weight: 'bold' },
-				bodyFont: { size: FONT_SIZE.tooltip }
+				titleFont: { size: size.tooltip, weight: 'bold' },
+				bodyFont: { size: size.tooltip }
 			}
 		}
 	};
 }
 
 /** A whole chart configuration with the theme applied to its options. */
-export function themeConfig(config: object, p: ChartPalette): Obj {
+export function themeConfig(config: object, p: ChartPalette, size: FontSizes = FONT_SIZE): Obj {
 	const c = obj(config);
-	return { ...c, options: themeOptions(obj(c.options), p) };
+	return { ...c, options: themeOptions(obj(c.options), p, size) };
 }
 
 /** One entry of a chart's HTML legend: how its swatch is drawn and what it says. */

@@ -21,7 +21,16 @@ import type { Attachment } from 'svelte/attachments';
 import { untrack } from 'svelte';
 import { on } from 'svelte/events';
 import { createSubscriber } from 'svelte/reactivity';
-import { readPalette, themeConfig, type ChartPalette } from './chart-theme';
+import {
+	FONT_SIZE,
+	LARGE_FONT_SIZE,
+	readPalette,
+	themeConfig,
+	type ChartPalette
+} from './chart-theme';
+
+/** Large chart text (presenter view sets it); charts redraw when it changes. */
+export const chartText = $state({ large: false });
 
 Chart.register(
 	BarController,
@@ -77,7 +86,8 @@ export function chartAttachment(
 ): Attachment<HTMLCanvasElement> {
 	const build = () => {
 		const palette = chartPalette();
-		return themeConfig(config(palette), palette) as unknown as ChartConfiguration;
+		const size = chartText.large ? LARGE_FONT_SIZE : FONT_SIZE;
+		return themeConfig(config(palette), palette, size) as unknown as ChartConfiguration;
 	};
 	return (canvas) => {
 		const chart = untrack(() => new Chart(canvas, build()));
