@@ -30,8 +30,11 @@ export const LAB_PATHS: Record<LabId, string> = {
 /** What a lab page lends the presenter while it is on screen. */
 export interface Stage {
 	scenes: LabScenes;
-	/** shows a scene: its settings, and its run if it has one */
-	apply(scene: Scene): void;
+	/**
+	 * shows a scene: its settings, and its run if it has one. `fromLink`: the page was opened at
+	 * this scene, so its settings are in the address already (and may have been changed since).
+	 */
+	apply(scene: Scene, fromLink?: boolean): void;
 	/** starts a scene's run ahead of time with that scene's settings (the next one, say) */
 	prepare(scene: Scene): void;
 	/** the lab's main action (r) */
@@ -128,6 +131,7 @@ class Presenter {
 		stage.apply(scene);
 		this.#prepareAfter(scene);
 		this.#tellNotes();
+		this.#writeFlag();
 	}
 
 	/** Starts the next scene's long run, so it is ready when the instructor gets there. */
@@ -288,6 +292,7 @@ class Presenter {
 		if (this.on) url.searchParams.set('present', '');
 		else url.searchParams.delete('present');
 		if (this.script) url.searchParams.set('step', String(this.step + 1));
+		if (this.sceneId && this.stage) url.searchParams.set('scene', this.sceneId);
 		const search = url.search.replace('present=&', 'present&').replace(/present=$/, 'present');
 		// eslint-disable-next-line svelte/no-navigation-without-resolve -- same page, new query only
 		replaceState(url.pathname + search + url.hash, page.state);

@@ -13,7 +13,7 @@ export function useStage(stage: Stage) {
 		const id = new URLSearchParams(window.location.search).get('scene');
 		const scene = findScene(stage.scenes, id);
 		presenter.setStage(stage, scene?.id ?? null);
-		if (scene) stage.apply(scene);
+		if (scene) stage.apply(scene, true);
 		return () => {
 			if (presenter.stage === stage) presenter.setStage(null);
 		};
@@ -40,6 +40,11 @@ export class Prepared {
 		if (this.#scene === scene.id) return;
 		this.#scene = scene.id;
 		run();
+	}
+
+	/** Whether `scene`'s run was started ahead of time. */
+	has(scene: Scene) {
+		return this.#scene === scene.id;
 	}
 
 	/** Another run replaced the prepared one. */

@@ -13,6 +13,8 @@ import {
 	type TransferMatrix
 } from '$lib/ml/adversarial/robustness';
 import { Job } from '$lib/labs/job.svelte';
+import { cliCommand, robustnessRun, transferRun } from '$lib/labs/run-record';
+import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
 import { stepSizeOf, URL_PARAMS, type AdversarialParams } from './settings';
 
@@ -49,6 +51,20 @@ export function attackLabelOf(attack: AttackSpec): string {
 	return `${attack.randomStart ? 'PGD' : 'BIM'}, ${attack.steps} steps of ${size}`;
 }
 
+/** The `npm run lab -- robustness` command for one model's curve at these settings. */
+export function cliOf(p: AdversarialParams, model: ModelId): string {
+	const pgd = p.attack === 'pgd';
+	return cliCommand('robustness', {
+		model,
+		attack: pgd ? 'pgd' : 'fgsm',
+		samples: p.samples,
+		steps: pgd ? p.steps : undefined,
+		'step-size': pgd && p.stepRule === 'fixed' ? p.stepSize : undefined,
+		'random-start': pgd && p.randomStart,
+		seed: pgd ? p.seed : undefined
+	});
+}
+
 export class RobustnessRun {
 	readonly job = new Job<'curves' | 'transfer'>({
 		cancelled: 'cancelled; the finished curves stay'
@@ -59,6 +75,13 @@ export class RobustnessRun {
 	transfer = $state.raw<(TransferMatrix & { eps: number; samples: number; attack: string }) | null>(
 		null
 	);
+
+	/** where finished runs are kept (the page's run shelf) */
+	readonly shelf: LabShelf | null;
+
+	constructor(shelf: LabShelf | null = null) {
+		this.shelf = shelf;
+	}
 
 	/** The settings a run takes, checked: a value out of range refuses the run with its message. */
 	#settings(live: AdversarialParams): AdversarialParams {
@@ -114,6 +137,18 @@ export class RobustnessRun {
 					});
 					this.series = [...results];
 				}
+				if (this.shelf)
+					await this.shelf.add(
+						await robustnessRun({
+							settings: p,
+							model: p.model,
+							seed: p.seed,
+							attackLabel: this.attackLabel,
+							samples: p.samples,
+							cli: `${cliOf(p, p.model)} (and --model for each model, --defence bit-depth-1 and median-2)`,
+							series: results
+						})
+					);
 			},
 			{ done: 'done' }
 		);
@@ -140,6 +175,16 @@ export class RobustnessRun {
 					})
 				);
 				this.transfer = { ...matrix, eps: p.eps, samples, attack: attackLabelOf(attack) };
+				if (this.shelf)
+					await this.shelf.add(
+						await transferRun({
+							settings: { ...p, samples },
+							model: p.model,
+							seed: p.seed,
+							cli: `the lab page (the CLI has no transfer command yet); each row's attack is ${cliOf(p, p.model)} --eps ${p.eps}`,
+							matrix: this.transfer
+						})
+					);
 			},
 			{ done: 'done' }
 		);

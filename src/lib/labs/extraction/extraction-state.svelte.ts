@@ -32,6 +32,8 @@ import {
 	type Victim,
 	type VictimId
 } from '$lib/ml/extraction/victims';
+import { cliCommand, fidelityRun } from '$lib/labs/run-record';
+import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { Job, type JobContext } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
 import { DEFAULTS, outputModeOf, outputText, URL_PARAMS, type ExtractionParams } from './settings';
@@ -63,6 +65,12 @@ export interface EquationRow {
 }
 
 export class ExtractionLab {
+	/** where finished attacks are kept (the page's run shelf) */
+	readonly shelf: LabShelf | null;
+	constructor(shelf: LabShelf | null = null) {
+		this.shelf = shelf;
+	}
+
 	params = $state<ExtractionParams>({ ...DEFAULTS });
 	victimStatus = $state<'idle' | 'training' | 'ready' | 'error'>('idle');
 	victimAccuracy = $state<number | null>(null);
@@ -293,6 +301,25 @@ export class ExtractionLab {
 		publish(alarmAt, ms);
 		await this.#benign(victim, p.delta, signal);
 		ctx.status(`${label}: done in ${(ms / 1000).toFixed(2)} s`);
+		if (this.shelf && ctx.current)
+			await this.shelf.add(
+				await fidelityRun({
+					settings: { ...p, strategy },
+					seed: p.seed,
+					cli: cliCommand('extract', {
+						victim: p.victim,
+						strategy,
+						budget: p.budget,
+						output,
+						seed: p.seed,
+						delta: undefined
+					}),
+					label,
+					model: p.victim === 'mnist-cnn' ? 'mnist-cnn' : null,
+					points,
+					alarmAt
+				})
+			);
 	}
 
 	/** PRADA's false alarms on benign clients at this delta (computed once per victim and delta). */

@@ -14,6 +14,11 @@ import {
 } from '$lib/ml/poisoning/experiment';
 import type { FlipAttack } from '$lib/ml/poisoning/label-flips';
 import { Job } from '$lib/labs/job.svelte';
+import { cliCommand, sweepRun } from '$lib/labs/run-record';
+import type { LabShelf } from '$lib/runs/shelf.svelte';
+
+/** the name of the shipped data set (the one the CLI sweeps) */
+const SHIPPED = `${(20000).toLocaleString('en')} generated transactions`;
 
 export const SWEEP_PLAN: Record<PoisonModel, { rates: number[]; seeds: number }> = {
 	logreg: { rates: Array.from({ length: 11 }, (_, i) => i / 20), seeds: 5 },
@@ -27,6 +32,12 @@ export class SweepRun {
 	stage = $state<PoisonDefence | null>(null);
 	/** the setting the results belong to */
 	label = $state('');
+
+	/** where finished sweeps are kept (the page's run shelf) */
+	readonly shelf: LabShelf | null;
+	constructor(shelf: LabShelf | null = null) {
+		this.shelf = shelf;
+	}
 
 	run(data: PoisonData, attack: FlipAttack, model: PoisonModel, seed: number) {
 		const plan = SWEEP_PLAN[model];
@@ -52,6 +63,16 @@ export class SweepRun {
 					if (!ctx.current) return;
 					this.results = [...this.results, result];
 				}
+				if (this.shelf)
+					await this.shelf.add(
+						await sweepRun({
+							settings: { attack, model, seed },
+							seed,
+							label: this.label,
+							cli: `${cliCommand('poison', { attack, model, rates: plan.rates.join(','), seeds: plan.seeds, seed })}} --defence none|knn|loss${data.name === SHIPPED ? '' : ` (the CLI sweeps the shipped data; this sweep ran on ${data.name})`}`,
+							results: this.results
+						})
+					);
 			} finally {
 				if (ctx.current) this.stage = null;
 			}

@@ -16,6 +16,8 @@ import {
 	type RunResult
 } from '$lib/ml/privacy/experiment';
 import { Job } from '$lib/labs/job.svelte';
+import { cliCommand, privacyRun } from '$lib/labs/run-record';
+import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
 import { DEFAULTS, SETTINGS, URL_PARAMS, type PrivacyParams } from './settings';
 
@@ -25,6 +27,12 @@ export const SWEEP_SIGMAS = [0.5, 0.7, 1, 1.5, 2, 3, 5, 8] as const;
 export type RunSummary = Omit<RunResult, 'history'> & { id: number };
 
 export class PrivacyLab {
+	/** where finished trainings are kept (the page's run shelf) */
+	readonly shelf: LabShelf | null;
+	constructor(shelf: LabShelf | null = null) {
+		this.shelf = shelf;
+	}
+
 	params = $state<PrivacyParams>({ ...DEFAULTS });
 	readonly job = new Job<'train' | 'sweep'>({ cancelled: 'cancelled; finished runs stay' });
 	/** the run being trained: label and its epochs so far */
@@ -113,7 +121,9 @@ export class PrivacyLab {
 		return this.#guard('train', async (signal) => {
 			const p = settings ?? this.#snapshot();
 			await this.#ensureBaseline(p, signal);
+			const before = this.runs.length;
 			await this.#one(p, p.sigma, signal, 0, 1);
+			await this.#keep(p, 'train', this.runs.slice(before));
 		});
 	}
 
@@ -122,9 +132,37 @@ export class PrivacyLab {
 		return this.#guard('sweep', async (signal) => {
 			const p = settings ?? this.#snapshot();
 			await this.#ensureBaseline(p, signal);
+			const before = this.runs.length;
 			for (const [k, sigma] of SWEEP_SIGMAS.entries())
 				await this.#one(p, sigma, signal, k, SWEEP_SIGMAS.length);
+			await this.#keep(p, 'sweep', this.runs.slice(before));
 		});
+	}
+
+	/** Puts a finished training (or sweep) on the run shelf. */
+	async #keep(p: PrivacyParams, kind: 'train' | 'sweep', results: RunSummary[]) {
+		if (!this.shelf) return;
+		const baseline = this.baselines[baselineKey(p)] ?? null;
+		const sigmas = kind === 'sweep' ? SWEEP_SIGMAS.join(', ') : String(p.sigma);
+		await this.shelf.add(
+			await privacyRun({
+				settings: kind === 'sweep' ? { ...p, sweep: true } : p,
+				seed: p.seed,
+				cli: `${cliCommand('dp-train', {
+					dataset: p.dataset,
+					sigma: kind === 'sweep' ? undefined : p.sigma,
+					clip: p.clip,
+					batch: p.batch,
+					epochs: p.epochs,
+					delta: p.delta,
+					sampling: p.sampling,
+					seed: p.seed
+				})}${kind === 'sweep' ? ` --sigma S for S in ${sigmas}` : ''}`,
+				name: `${p.dataset}, sigma ${sigmas}, ${p.epochs} epochs`,
+				results,
+				baseline: baseline && { accuracy: baseline.accuracy, miaAuc: baseline.miaAuc }
+			})
+		);
 	}
 
 	#snapshot(): PrivacyParams {

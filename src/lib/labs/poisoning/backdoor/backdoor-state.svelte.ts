@@ -13,6 +13,8 @@ import {
 	type BackdoorResult
 } from '$lib/ml/poisoning/backdoor';
 import { Job } from '$lib/labs/job.svelte';
+import { backdoorRun, cliCommand } from '$lib/labs/run-record';
+import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
 import {
 	BACKDOOR_DEFAULTS_PAGE,
@@ -45,6 +47,12 @@ export interface Twin {
 const settingsKey = (p: BackdoorParams) => `${p.target}|${p.seed}|${p.trainCount}`;
 
 export class BackdoorLab {
+	/** where finished runs are kept (the page's run shelf) */
+	readonly shelf: LabShelf | null;
+	constructor(shelf: LabShelf | null = null) {
+		this.shelf = shelf;
+	}
+
 	params = $state<BackdoorParams>({ ...BACKDOOR_DEFAULTS_PAGE });
 	readonly job = new Job<'one' | 'sweep'>({ cancelled: 'cancelled; the finished points stay' });
 	/** sorted by rate; one point per rate */
@@ -113,6 +121,23 @@ export class BackdoorLab {
 					if (index >= 0)
 						this.twin = twinOf(result, index, test.labels[index], digitPixels(test, index));
 				}
+				if (!ctx.current || !this.shelf) return;
+				// a sweep keeps its whole chart; a single training its own point
+				const points = kind === 'sweep' ? this.points : this.points.filter((q) => rates.includes(q.rate));
+				await this.shelf.add(
+					await backdoorRun({
+						settings: { 'bd-rate': p.rate, 'bd-target': p.target, 'bd-seed': p.seed, 'bd-train': p.trainCount },
+						seed: p.seed,
+						cli: cliCommand('backdoor', {
+							rates: rates.join(','),
+							target: p.target,
+							seed: p.seed,
+							train: p.trainCount
+						}),
+						name: `backdoor to ${p.target}, ${p.trainCount} digits, p = ${rates.map(percent).join(', ')}`,
+						points
+					})
+				);
 			},
 			{ done: 'done' }
 		);
