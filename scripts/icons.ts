@@ -59,7 +59,10 @@ function png(size: number): Buffer {
 			const sum = [0, 0, 0, 0];
 			for (let i = 0; i < sub; i++)
 				for (let j = 0; j < sub; j++) {
-					const c = colourAt(((x + (i + 0.5) / sub) / size) * 32, ((y + (j + 0.5) / sub) / size) * 32);
+					const c = colourAt(
+						((x + (i + 0.5) / sub) / size) * 32,
+						((y + (j + 0.5) / sub) / size) * 32
+					);
 					if (!c) continue;
 					sum[0] += c[0];
 					sum[1] += c[1];

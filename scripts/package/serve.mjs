@@ -53,4 +53,6 @@ createServer((req, res) => {
 		'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream'
 	});
 	createReadStream(file).pipe(res);
-}).listen(PORT, () => console.log(`AI Security Lab on http://localhost:${PORT}/ (Ctrl+C stops it)`));
+}).listen(PORT, () =>
+	console.log(`AI Security Lab on http://localhost:${PORT}/ (Ctrl+C stops it)`)
+);

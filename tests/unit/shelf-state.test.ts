@@ -62,7 +62,7 @@ describe('LabShelf', () => {
 		expect(await listRuns('adversarial')).toEqual([]);
 	});
 
-	it('imports nothing when any file is damaged, another lab\'s or another version\'s', async () => {
+	it("imports nothing when any file is damaged, another lab's or another version's", async () => {
 		await deleteAllRuns('adversarial');
 		const shelf = new LabShelf('adversarial');
 		await shelf.load();
@@ -78,10 +78,18 @@ describe('LabShelf', () => {
 		await shelf.importFiles([old]);
 		expect(shelf.error).toMatch(/old\.json: was written by version "0\.0\.1"/);
 		expect((await listRuns('adversarial')).map((r) => r.name)).toEqual(['kept']);
-		await shelf.importFiles([good, file(shelfFile('adversarial', [run('b1'), run('b2')]), 'shelf.json')]);
+		await shelf.importFiles([
+			good,
+			file(shelfFile('adversarial', [run('b1'), run('b2')]), 'shelf.json')
+		]);
 		expect(shelf.error).toBeNull();
 		expect(shelf.notice).toBe('Imported 3 runs (3 new).');
-		expect((await listRuns('adversarial')).map((r) => r.name).sort()).toEqual(['b1', 'b2', 'good', 'kept']);
+		expect((await listRuns('adversarial')).map((r) => r.name).sort()).toEqual([
+			'b1',
+			'b2',
+			'good',
+			'kept'
+		]);
 	});
 });
 
@@ -92,20 +100,27 @@ describe('ClassOverlay', () => {
 			i === 7
 				? file('not json at all', `student-${i}.json`)
 				: i === 19
-					? file(runFile(run(`s${i}`, 0.3)).replace('"robustness"', '"curves"'), `student-${i}.json`)
+					? file(
+							runFile(run(`s${i}`, 0.3)).replace('"robustness"', '"curves"'),
+							`student-${i}.json`
+						)
 					: file(runFile(run(`s${i}`, i / 30)), `student-${i}.json`)
 		);
 		await overlay.add(files);
 		expect(overlay.runs).toHaveLength(28);
 		expect(overlay.skipped.map((f) => f.name)).toEqual(['student-7.json', 'student-19.json']);
 		expect(overlay.skipped[0].problem).toMatch(/is not JSON/);
-		expect(overlay.skipped[1].problem).toMatch(/run\.kind must be one of robustness, transfer, got "curves"/);
+		expect(overlay.skipped[1].problem).toMatch(
+			/run\.kind must be one of robustness, transfer, got "curves"/
+		);
 		const [group] = overlay.groups;
 		expect(group.key).toBe('adversarial/robustness');
 		const at = group.summary[0].points.find((p) => p.x === 0.1)!;
 		expect(at.n).toBe(28);
 		// the median of i/30 over i = 0..29 without 7 and 19
-		const ys = Array.from({ length: 30 }, (_, i) => i).filter((i) => i !== 7 && i !== 19).map((i) => i / 30);
+		const ys = Array.from({ length: 30 }, (_, i) => i)
+			.filter((i) => i !== 7 && i !== 19)
+			.map((i) => i / 30);
 		expect(at.median).toBeCloseTo((ys[13] + ys[14]) / 2, 12);
 		// a toggle takes a student out of the chart and the median
 		overlay.hidden.add(overlay.runs[0].id);
@@ -118,7 +133,7 @@ describe('ClassOverlay', () => {
 });
 
 describe('series CSV and file names', () => {
-	it('writes every run\'s stamp, then one row per point', () => {
+	it("writes every run's stamp, then one row per point", () => {
 		const a = run('A, "quoted"');
 		const csv = seriesCsv([a, run('B')]);
 		const lines = csv.split('\r\n');

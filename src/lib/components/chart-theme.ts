@@ -92,11 +92,7 @@ const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
  * legend in HTML under the plot, so a long legend never takes the plot's height). What a chart
  * sets on its own scales (ranges, titles, a grid hidden on one axis) is kept.
  */
-export function themeOptions(
-	options: object,
-	p: ChartPalette,
-	size: FontSizes = FONT_SIZE
-): Obj {
+export function themeOptions(options: object, p: ChartPalette, size: FontSizes = FONT_SIZE): Obj {
 	const o = obj(options);
 	const scales = Object.fromEntries(
 		Object.entries(obj(o.scales)).map(([id, raw]) => {

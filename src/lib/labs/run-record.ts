@@ -71,7 +71,14 @@ export function transferRun(o: {
 	model: ModelId;
 	seed: number;
 	cli: string;
-	matrix: { sources: string[]; targets: string[]; accuracy: number[][]; eps: number; samples: number; attack: string };
+	matrix: {
+		sources: string[];
+		targets: string[];
+		accuracy: number[][];
+		eps: number;
+		samples: number;
+		attack: string;
+	};
 }) {
 	const m = o.matrix;
 	return recordRun({
@@ -146,7 +153,10 @@ export function backdoorRun(o: {
 			x: 'poisoning rate',
 			y: 'clean accuracy and attack success',
 			series: [
-				{ label: 'clean accuracy', points: o.points.map((p) => ({ x: p.rate, y: p.cleanAccuracy })) },
+				{
+					label: 'clean accuracy',
+					points: o.points.map((p) => ({ x: p.rate, y: p.cleanAccuracy }))
+				},
 				{
 					label: 'attack success',
 					points: o.points.map((p) => ({ x: p.rate, y: p.attackSuccessRate }))
@@ -212,14 +222,20 @@ export function privacyRun(o: {
 			]
 		},
 		data: {
-			runs: o.results.map((r) => ({ ...r, epsilon: Number.isFinite(r.epsilon) ? r.epsilon : null })),
+			runs: o.results.map((r) => ({
+				...r,
+				epsilon: Number.isFinite(r.epsilon) ? r.epsilon : null
+			})),
 			baseline: o.baseline
 		}
 	});
 }
 
 /** `npm run lab -- <command> --a 1 --b x` from a command and its options (flags when true). */
-export function cliCommand(command: string, options: Record<string, string | number | boolean | undefined>): string {
+export function cliCommand(
+	command: string,
+	options: Record<string, string | number | boolean | undefined>
+): string {
 	const parts = ['npm run lab --', command];
 	for (const [k, v] of Object.entries(options)) {
 		if (v === undefined || v === false) continue;

@@ -42,7 +42,9 @@ const pending = new Set<(err: Error) => void>();
  * settles; abandonReadbacks() (called by the page's runtime when that happens) rejects every
  * read-back still waiting, so its tensor is freed and the caller's error path runs.
  */
-export async function readAndDispose(t: tf.Tensor): Promise<Float32Array | Int32Array | Uint8Array> {
+export async function readAndDispose(
+	t: tf.Tensor
+): Promise<Float32Array | Int32Array | Uint8Array> {
 	let fail: (err: Error) => void = () => {};
 	try {
 		return await new Promise((resolve, reject) => {

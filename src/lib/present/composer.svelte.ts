@@ -65,8 +65,12 @@ export class Composer {
 		const first = script.steps.find((s) => s.kind === 'scene');
 		const param = `present&script=${scriptParam(script)}&step=1`;
 		if (!first || first.kind !== 'scene') return null;
-		const scene = findScene(ALL_SCENES.find((l) => l.lab === first.lab)!, first.scene)!;
+		const scene = findScene(
+			ALL_SCENES.find((l) => l.lab === first.lab)!,
+			first.scene
+		)!;
 		const path = LAB_PATHS[first.lab];
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, not state
 		return new URL(`${path}${sceneQuery(scene)}&${param}`, origin).href;
 	}
 
@@ -76,6 +80,7 @@ export class Composer {
 
 	/** Opens the lecture in the address (?script=, from a shared link) for editing. */
 	restore(search: string) {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, not state
 		const param = new URLSearchParams(search).get('script');
 		if (param === null) return;
 		try {

@@ -10,6 +10,7 @@ import { findScene, sceneQuery, type Scene } from './scene';
 
 export function useStage(stage: Stage) {
 	onMount(() => {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, not state
 		const id = new URLSearchParams(window.location.search).get('scene');
 		const scene = findScene(stage.scenes, id);
 		presenter.setStage(stage, scene?.id ?? null);
@@ -21,10 +22,7 @@ export function useStage(stage: Stage) {
 }
 
 /** A scene's complete settings: its own values over the lab's defaults, through the lab's schema. */
-export function sceneSettings<P>(
-	scene: Scene,
-	schema: { read(search: string): { params: P } }
-): P {
+export function sceneSettings<P>(scene: Scene, schema: { read(search: string): { params: P } }): P {
 	return schema.read(sceneQuery(scene)).params;
 }
 

@@ -43,6 +43,7 @@ export class ClassOverlay {
 		this.busy = true;
 		const results: FileResult[] = [];
 		const incoming: ClassRun[] = [];
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
 		const known = new Set(this.runs.map((r) => r.id));
 		const list = files.slice(0, CLASS_LIMITS.files);
 		for (const file of list) {

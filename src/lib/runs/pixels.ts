@@ -6,7 +6,8 @@ const SIDE = 28;
 const PIXELS = SIDE * SIDE;
 
 export function pixelsToParam(pixels: Float32Array): string {
-	if (pixels.length !== PIXELS) throw new Error(`a digit has ${PIXELS} pixels, got ${pixels.length}`);
+	if (pixels.length !== PIXELS)
+		throw new Error(`a digit has ${PIXELS} pixels, got ${pixels.length}`);
 	const bytes = Uint8Array.from(pixels, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
 	let binary = '';
 	for (const b of bytes) binary += String.fromCharCode(b);

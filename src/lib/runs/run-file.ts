@@ -11,7 +11,13 @@ export const RUN_FORMAT = 'ai-security-lab/run';
 export const SHELF_FORMAT = 'ai-security-lab/shelf';
 
 /** Limits that keep a hostile file from freezing the page. */
-export const RUN_LIMITS = { runs: 500, series: 50, points: 5000, text: 2000, bytes: 20 * 1024 * 1024 };
+export const RUN_LIMITS = {
+	runs: 500,
+	series: 50,
+	points: 5000,
+	text: 2000,
+	bytes: 20 * 1024 * 1024
+};
 
 export class RunFileError extends Error {
 	override name = 'RunFileError';
@@ -31,7 +37,7 @@ const isObject = (v: Json): v is Record<string, Json> =>
 const own = (o: Record<string, Json>, key: string): Json =>
 	Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 const show = (v: Json) => {
-	const text = typeof v === 'string' ? `"${v}"` : JSON.stringify(v) ?? String(v);
+	const text = typeof v === 'string' ? `"${v}"` : (JSON.stringify(v) ?? String(v));
 	return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 };
 
@@ -42,7 +48,8 @@ function fail(path: string, what: string, got: Json): never {
 function text(o: Record<string, Json>, key: string, path: string): string {
 	const v = own(o, key);
 	if (typeof v !== 'string') fail(`${path}.${key}`, 'text', v);
-	if (v.length > RUN_LIMITS.text) fail(`${path}.${key}`, `at most ${RUN_LIMITS.text} characters`, v);
+	if (v.length > RUN_LIMITS.text)
+		fail(`${path}.${key}`, `at most ${RUN_LIMITS.text} characters`, v);
 	return v;
 }
 
@@ -54,7 +61,8 @@ function finite(v: Json, path: string): number {
 function readRun(v: Json, path: string): Run {
 	if (!isObject(v)) fail(path, 'an object', v);
 	const lab = own(v, 'lab');
-	if (!(LAB_IDS as readonly Json[]).includes(lab)) fail(`${path}.lab`, `one of ${LAB_IDS.join(', ')}`, lab);
+	if (!(LAB_IDS as readonly Json[]).includes(lab))
+		fail(`${path}.lab`, `one of ${LAB_IDS.join(', ')}`, lab);
 	const kinds = RUN_KINDS[lab as LabId] as readonly string[];
 	const kind = own(v, 'kind');
 	if (!kinds.includes(kind as string)) fail(`${path}.kind`, `one of ${kinds.join(', ')}`, kind);
@@ -63,7 +71,8 @@ function readRun(v: Json, path: string): Run {
 	const settings = own(v, 'settings');
 	if (!isObject(settings)) fail(`${path}.settings`, 'an object', settings);
 	for (const [k, s] of Object.entries(settings))
-		if (!['string', 'number', 'boolean'].includes(typeof s)) fail(`${path}.settings.${k}`, 'a value', s);
+		if (!['string', 'number', 'boolean'].includes(typeof s))
+			fail(`${path}.settings.${k}`, 'a value', s);
 	const model = own(v, 'model');
 	if (model !== null) {
 		if (!isObject(model)) fail(`${path}.model`, 'an object or null', model);

@@ -60,7 +60,8 @@ export function newRunId(lab: LabId, now = Date.now()): string {
 /** The query string of a run's settings, for "Copy link to this result". */
 export function settingsQuery(settings: Run['settings']): string {
 	const q = new URLSearchParams();
-	for (const [k, v] of Object.entries(settings)) q.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+	for (const [k, v] of Object.entries(settings))
+		q.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
 	const text = q.toString();
 	return text ? `?${text}` : '';
 }

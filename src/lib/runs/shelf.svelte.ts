@@ -11,7 +11,11 @@ import { deleteAllRuns, deleteRun, listRuns, saveRun, saveRuns } from './shelf';
 
 /** A run's file name: its lab, kind and name, in characters every file system takes. */
 export function runFileStem(run: Run): string {
-	const name = run.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+	const name =
+		run.name
+			.replace(/[^\w.-]+/g, '-')
+			.replace(/^-+|-+$/g, '')
+			.slice(0, 60) || 'run';
 	return `${run.lab}-${run.kind}-${name}`;
 }
 
@@ -131,6 +135,7 @@ export class LabShelf {
 			this.error = `Nothing was imported. ${(err as Error).message}`;
 			return;
 		}
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local, not state
 		const known = new Set(this.runs.map((r) => r.id));
 		this.runs = [...this.runs.filter((r) => !incoming.some((n) => n.id === r.id)), ...incoming];
 		for (const r of incoming) this.ticked.add(r.id);

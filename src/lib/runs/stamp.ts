@@ -11,7 +11,9 @@ export function stampLines(run: Run): string[] {
 	return [
 		`AI Security Lab ${run.appVersion}, ${run.lab} lab, ${run.kind}: ${run.name}`,
 		`settings: ${settings}; seed ${run.seed}`,
-		run.model ? `model ${run.model.id}, weights sha256 ${run.model.sha256}` : 'model: trained in the page',
+		run.model
+			? `model ${run.model.id}, weights sha256 ${run.model.sha256}`
+			: 'model: trained in the page',
 		`backend ${run.backend}; ${run.createdAt}`,
 		`reproduce: ${run.cli}`
 	];
@@ -19,5 +21,9 @@ export function stampLines(run: Run): string[] {
 
 /** A CSV with the stamp as comment lines before the header. */
 export function stampedCsv(run: Run, csv: string): string {
-	return stampLines(run).map((l) => `# ${l}\r\n`).join('') + csv;
+	return (
+		stampLines(run)
+			.map((l) => `# ${l}\r\n`)
+			.join('') + csv
+	);
 }

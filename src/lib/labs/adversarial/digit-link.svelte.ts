@@ -20,6 +20,7 @@ export function linkDigit(lab: AdversarialLab): { readonly problem: string | nul
 	let ready = false;
 
 	onMount(() => {
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, not state
 		const text = new URLSearchParams(window.location.search).get(PIXELS_KEY);
 		if (text !== null) {
 			const pixels = paramToPixels(text);
@@ -33,6 +34,7 @@ export function linkDigit(lab: AdversarialLab): { readonly problem: string | nul
 	$effect(() => {
 		const custom = lab.custom;
 		if (!ready) return;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, not state
 		const url = new URL(window.location.href);
 		const before = url.searchParams.get(PIXELS_KEY);
 		const after = custom ? pixelsToParam(custom.pixels) : null;

@@ -123,10 +123,16 @@ export class BackdoorLab {
 				}
 				if (!ctx.current || !this.shelf) return;
 				// a sweep keeps its whole chart; a single training its own point
-				const points = kind === 'sweep' ? this.points : this.points.filter((q) => rates.includes(q.rate));
+				const points =
+					kind === 'sweep' ? this.points : this.points.filter((q) => rates.includes(q.rate));
 				await this.shelf.add(
 					await backdoorRun({
-						settings: { 'bd-rate': p.rate, 'bd-target': p.target, 'bd-seed': p.seed, 'bd-train': p.trainCount },
+						settings: {
+							'bd-rate': p.rate,
+							'bd-target': p.target,
+							'bd-seed': p.seed,
+							'bd-train': p.trainCount
+						},
 						seed: p.seed,
 						cli: cliCommand('backdoor', {
 							rates: rates.join(','),
