@@ -83,7 +83,17 @@ async function main() {
 			for (const probe of PROBES) {
 				log(`${backend}: ${probe.name}…`);
 				try {
-					Object.assign(figures, await probe.run({ page, backend, open, coldPage }));
+					Object.assign(
+						figures,
+						await probe.run({
+							page,
+							backend,
+							open,
+							coldPage,
+							browser,
+							url: (path) => `${server.url}${path}?backend=${backend}`
+						})
+					);
 				} catch (err) {
 					figures[`${probe.name}Error`] = (err as Error).message.split('\n')[0];
 				}

@@ -3,8 +3,9 @@
  * Each probe returns figures that land under backends.<name> in the JSON; a lab adds its probe to
  * PROBES. Probes report; they never fail on time.
  */
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { backdoorTrain } from './backdoor-probe';
+import { offlineColdStart, sceneSwitch, shelfAndCompare } from './results-probes';
 
 export interface ProbeContext {
 	page: Page;
@@ -13,6 +14,10 @@ export interface ProbeContext {
 	open(path: string): Promise<void>;
 	/** a page in a brand-new browser context (empty caches), on this backend */
 	coldPage(path: string): Promise<{ page: Page; close(): Promise<void> }>;
+	/** the browser, for a probe that needs a context of its own (offline, service worker) */
+	browser: Browser;
+	/** a site path's full address on this backend */
+	url(path: string): string;
 }
 
 export interface Probe {
@@ -293,5 +298,8 @@ export const PROBES: Probe[] = [
 	poisonSweep,
 	dpEpoch,
 	extraction,
-	pgdCurve
+	pgdCurve,
+	sceneSwitch,
+	shelfAndCompare,
+	offlineColdStart
 ];

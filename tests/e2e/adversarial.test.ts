@@ -100,6 +100,21 @@ test('a digit drawn with the mouse is preprocessed and attacked', async ({ page,
 	await expect(page.getByTestId('source-name')).toHaveText('drawing');
 	await expect(page.getByTestId('prediction-before')).toContainText('predicted 1');
 	await expect(page.getByTestId('prediction-after')).toContainText(/predicted \d/);
+
+	// the drawing travels in the link: a fresh page opened from it shows the same answers
+	await expect(page).toHaveURL(/[?&]pixels=[A-Za-z0-9_-]+/);
+	// (the link holds the pixels as bytes, so the percentages may differ in the last digit)
+	const answer = async (p: typeof page, id: string) =>
+		/predicted (\d)/.exec((await p.getByTestId(id).textContent()) ?? '')?.[1];
+	const before = await answer(page, 'prediction-before');
+	const after = await answer(page, 'prediction-after');
+	const fresh = await page.context().newPage();
+	await fresh.goto(page.url());
+	await expect(fresh.getByTestId('source-name')).toHaveText('the digit in this link');
+	await expect(fresh.getByTestId('prediction-after')).toContainText(/predicted \d/);
+	expect(await answer(fresh, 'prediction-before')).toBe(before);
+	expect(await answer(fresh, 'prediction-after')).toBe(after);
+	await fresh.close();
 });
 
 test('BIM/PGD reaches eps by default; a fixed step that cannot is said so on screen', async ({

@@ -150,9 +150,11 @@ const LABS: Lab[] = [
 	}
 ];
 
-for (const [size, viewport] of [
-	['390x844', PHONE],
-	['1366x768', PRESENTER]
+for (const [size, viewport, present] of [
+	['390x844', PHONE, false],
+	['1366x768', PRESENTER, false],
+	// a projector, in instructor mode (src/lib/present): large type and 224 px digits
+	['1280x720 in presenter view', { width: 1280, height: 720 }, true]
 ] as const) {
 	test.describe(`at ${size}`, () => {
 		test.use({ viewport });
@@ -162,7 +164,7 @@ for (const [size, viewport] of [
 				page,
 				open
 			}) => {
-				await open(lab.path);
+				await open(present ? `${lab.path}?present` : lab.path);
 				await computed(page, lab.path);
 				const control = lab.control(page);
 				await expect(control).toBeVisible();

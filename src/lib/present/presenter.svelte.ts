@@ -58,6 +58,8 @@ export const NOTES_CHANNEL = 'ai-security-lab-presenter';
 class Presenter {
 	on = $state(false);
 	helpOpen = $state(false);
+	/** in presenter view the explanations are hidden until `e` shows them */
+	explainOpen = $state(false);
 	stage = $state.raw<Stage | null>(null);
 	/** the scene on screen (its id) */
 	sceneId = $state<string | null>(null);
@@ -235,6 +237,9 @@ class Presenter {
 				break;
 			case 'slider-down':
 				this.stage?.slide(-1);
+				break;
+			case 'explain':
+				this.explainOpen = !this.explainOpen;
 				break;
 		}
 	}

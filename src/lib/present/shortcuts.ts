@@ -13,7 +13,8 @@ export type Shortcut =
 	| 'slider-up'
 	| 'slider-down'
 	| 'run'
-	| 'cancel';
+	| 'cancel'
+	| 'explain';
 
 /** What the shortcut list shows, in order. */
 export const SHORTCUTS: { keys: string; does: string; presenting: boolean }[] = [
@@ -25,6 +26,7 @@ export const SHORTCUTS: { keys: string; does: string; presenting: boolean }[] = 
 	{ keys: '→ / ↑', does: "move the lab's main slider up", presenting: true },
 	{ keys: '← / ↓', does: "move the lab's main slider down", presenting: true },
 	{ keys: 'r', does: "run the lab's main action", presenting: true },
+	{ keys: 'e', does: 'show or hide the explanations', presenting: true },
 	{ keys: 'Esc', does: 'cancel a run, close this list', presenting: false }
 ];
 
@@ -91,6 +93,9 @@ export function shortcutFor(press: KeyPress, presenting: boolean): Shortcut | nu
 		case 'r':
 		case 'R':
 			return 'run';
+		case 'e':
+		case 'E':
+			return 'explain';
 	}
 	if (ownsArrows(press.target)) return null;
 	switch (press.key) {
