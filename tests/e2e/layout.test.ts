@@ -136,7 +136,7 @@ const LABS: Lab[] = [
 	{
 		path: 'labs/extraction/',
 		name: 'the attack buttons',
-		control: (page) => page.getByRole('button', { name: 'Equation solving' }),
+		control: (page) => page.getByRole('button', { name: 'Equation solving', exact: true }),
 		effects: [
 			{ name: 'the query counter', locator: (page) => page.getByTestId('query-counter') },
 			{ name: 'the attack status', locator: (page) => page.getByTestId('attack-status') }
