@@ -36,6 +36,12 @@ async function main() {
 				help: 'loopback port'
 			},
 			{
+				name: 'probes',
+				kind: 'string',
+				default: '',
+				help: 'only these probes, comma-separated (default: all)'
+			},
+			{
 				name: 'peer',
 				kind: 'flag',
 				help: 'also time our FGSM slider path against a fresh tf.grad per eps (Node, WASM)'
@@ -49,6 +55,15 @@ async function main() {
 			throw new UsageError(`bench: --backends takes ${ALL_BACKENDS.join(', ')}, got "${b}"`);
 		}
 	}
+	const only = String(options.probes).split(',').filter(Boolean);
+	for (const name of only) {
+		if (!PROBES.some((p) => p.name === name)) {
+			throw new UsageError(
+				`bench: --probes takes ${PROBES.map((p) => p.name).join(', ')}, got "${name}"`
+			);
+		}
+	}
+	const probes = only.length ? PROBES.filter((p) => only.includes(p.name)) : PROBES;
 	const log = (line: string) => {
 		if (!options.json) console.log(line);
 		else console.error(line);
@@ -70,17 +85,20 @@ async function main() {
 			const page = await context.newPage();
 			const cdp = await context.newCDPSession(page);
 			await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+			// a path may carry a query of its own (a lab's settings): the backend joins it
+			const url = (path: string) =>
+				`${server.url}${path}${path.includes('?') ? '&' : '?'}backend=${backend}`;
 			const open = async (path: string) => {
-				await page.goto(`${server.url}${path}?backend=${backend}`);
+				await page.goto(url(path));
 			};
 			const coldPage = async (path: string) => {
 				const fresh = await browser.newContext();
 				await fresh.addInitScript(HOOKS_INIT);
 				const coldTab = await fresh.newPage();
-				await coldTab.goto(`${server.url}${path}?backend=${backend}`);
+				await coldTab.goto(url(path));
 				return { page: coldTab, close: () => fresh.close() };
 			};
-			for (const probe of PROBES) {
+			for (const probe of probes) {
 				log(`${backend}: ${probe.name}…`);
 				try {
 					Object.assign(
@@ -91,7 +109,7 @@ async function main() {
 							open,
 							coldPage,
 							browser,
-							url: (path) => `${server.url}${path}?backend=${backend}`
+							url
 						})
 					);
 				} catch (err) {

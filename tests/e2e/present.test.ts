@@ -59,6 +59,11 @@ test.describe('presenter view', () => {
 		await expect(page.getByTestId('prediction-after')).toBeVisible();
 		for (const id of ['prediction-after', 'prediction-before', 'eps-value'])
 			expect(await px(page, id), id).toBeGreaterThanOrEqual(32);
+		const legend = page.getByRole('list', { name: 'Legend' }).first();
+		await expect(legend).toBeVisible();
+		expect(
+			await legend.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
+		).toBeGreaterThanOrEqual(18);
 		const digit = page.locator('.result canvas').first();
 		const box = (await digit.boundingBox())!;
 		expect(box.width).toBeGreaterThanOrEqual(224);

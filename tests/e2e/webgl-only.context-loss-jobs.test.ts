@@ -26,7 +26,7 @@ test('adversarial: robustness curves stop, the panel is free, no tensors are lef
 	const before = await settledTensors(page);
 	await page.getByRole('button', { name: 'Run curves' }).click();
 	await expect(page.getByLabel('Robustness curves progress')).toBeVisible();
-	await hooks(page).loseWebGLContext();
+	expect(await hooks(page).loseWebGLContext()).toBe(true);
 	await expect(page.getByTestId('backend-name')).toHaveText('WASM');
 	await expect(page.getByTestId('curve-status')).toContainText(STOPPED);
 	await expect(page.getByRole('button', { name: 'Run curves' })).toBeEnabled();
@@ -44,7 +44,7 @@ test('poisoning: the MLP sweep and a backdoor run stop and free their panels', a
 	});
 	await page.getByRole('button', { name: 'Run sweep' }).click();
 	await expect(page.getByTestId('sweep-status')).toContainText('Sweeping');
-	await hooks(page).loseWebGLContext();
+	expect(await hooks(page).loseWebGLContext()).toBe(true);
 	await expect(page.getByTestId('sweep-status')).toContainText(/Stopped: the GPU context was lost/);
 	await expect(page.getByRole('button', { name: 'Run sweep' })).toBeEnabled();
 
@@ -56,7 +56,7 @@ test('poisoning: the MLP sweep and a backdoor run stop and free their panels', a
 	await expect(page.getByTestId('backdoor-status')).toContainText(/stopped: the backend changed/);
 	await page.getByRole('button', { name: 'Train at p' }).click();
 	await expect(page.getByTestId('backdoor-status')).toContainText('training at p');
-	await hooks(page).loseWebGLContext();
+	expect(await hooks(page).loseWebGLContext()).toBe(true);
 	await expect(page.getByTestId('backdoor-status')).toContainText(STOPPED);
 	await expect(page.getByRole('button', { name: 'Train at p' })).toBeEnabled();
 });
@@ -69,14 +69,14 @@ test('extraction and privacy: a steal and a training run stop and free their pan
 	await expect(page.getByTestId('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout: 60_000 });
 	await page.getByRole('button', { name: 'Steal with Jacobian augmentation' }).click();
 	await expect(page.getByLabel('Attack progress')).toBeVisible();
-	await hooks(page).loseWebGLContext();
+	expect(await hooks(page).loseWebGLContext()).toBe(true);
 	await expect(page.getByTestId('attack-status')).toContainText(STOPPED);
 	await expect(page.getByRole('button', { name: 'Steal with random queries' })).toBeEnabled();
 
 	await open('labs/privacy/?epochs=200&dataset=mnist');
 	await page.getByTestId('train-button').click();
 	await expect(page.getByLabel('Training progress')).toBeVisible();
-	await hooks(page).loseWebGLContext();
+	expect(await hooks(page).loseWebGLContext()).toBe(true);
 	await expect(page.getByTestId('train-status')).toContainText(STOPPED);
 	await expect(page.getByTestId('train-button')).toBeEnabled();
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
 	DASH,
 	FONT_SIZE,
+	LARGE_FONT_SIZE,
 	PALETTE_VARIABLES,
 	SERIES_COLOURS,
 	datasetLegend,
@@ -90,6 +91,16 @@ describe('themeOptions', () => {
 			bodyColor: LIGHT.text,
 			bodyFont: { size: FONT_SIZE.tooltip }
 		});
+	});
+
+	it('in presenter view sizes every tick, axis title and tooltip at least 18 px', () => {
+		const o: Obj = themeOptions(OPTIONS, DARK, LARGE_FONT_SIZE);
+		for (const id of ['x', 'acc']) {
+			expect(o.scales[id].ticks.font.size).toBeGreaterThanOrEqual(18);
+			expect(o.scales[id].title.font.size).toBeGreaterThanOrEqual(18);
+		}
+		expect(o.plugins.tooltip.bodyFont.size).toBeGreaterThanOrEqual(18);
+		expect(o.plugins.tooltip.titleFont.size).toBeGreaterThanOrEqual(18);
 	});
 
 	it("keeps what a chart sets on its own scales, and leaves the chart's object alone", () => {

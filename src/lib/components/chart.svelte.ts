@@ -28,9 +28,7 @@ import {
 	themeConfig,
 	type ChartPalette
 } from './chart-theme';
-
-/** Large chart text (presenter view sets it); charts redraw when it changes. */
-export const chartText = $state({ large: false });
+import { chartText } from './chart-text.svelte';
 
 Chart.register(
 	BarController,

@@ -47,6 +47,7 @@ export const BACKEND_NOTES: Record<BackendName, BackendNote> = {
 			'the CPU, through WebAssembly with SIMD, multi-threaded when the page is cross-origin isolated',
 		limits: [
 			"tfjs 4.22 ships no Conv2DBackpropFilter (CNN weight gradients) for WASM; the lab registers its own (im2col and the backend's matrix multiply), so CNN training works.",
+			"tfjs 4.22's WASM Conv2DBackpropInput (input gradients, every PGD step) is a plain loop; the lab replaces it with col2im around the matrix multiply, about 5x faster.",
 			'Its Sign kernel returns 0 for values below about 1.2e-7, which would silently weaken FGSM; the lab takes gradient signs from comparisons instead.',
 			'Threads need the COOP/COEP headers (cross-origin isolation); without them it runs single-threaded.',
 			'Some rarely used ops fall back with an error instead of running; none of the labs use them.'

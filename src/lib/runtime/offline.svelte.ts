@@ -15,6 +15,9 @@ class Offline {
 
 	async register() {
 		if (dev || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+		// Installing caches the whole site (a few MB); on a first visit that would compete with the
+		// page's own first model and prediction, so it waits (afterLoadAndIdle).
+		await afterLoadAndIdle();
 		try {
 			const registration = await navigator.serviceWorker.register(`${base}/service-worker.js`, {
 				type: dev ? 'module' : 'classic'
@@ -45,6 +48,24 @@ class Offline {
 		});
 		waiting.postMessage('skip-waiting');
 	}
+}
+
+/**
+ * Resolves a few seconds after the page has loaded, when the browser is idle: long enough for the
+ * page's model and first prediction (about a second on a 2-core machine), so a first visit is not
+ * slowed by the offline copy being fetched beside it.
+ */
+function afterLoadAndIdle(): Promise<void> {
+	return new Promise((resolve) => {
+		const idle = () =>
+			setTimeout(() => {
+				if ('requestIdleCallback' in window)
+					requestIdleCallback(() => resolve(), { timeout: 5000 });
+				else resolve();
+			}, 3000);
+		if (document.readyState === 'complete') idle();
+		else window.addEventListener('load', idle, { once: true });
+	});
 }
 
 export const offline = new Offline();
