@@ -222,6 +222,11 @@ function logAFractional(q: number, sigma: number, alpha: number): number | null 
 		const logE1 = Math.log(0.5) + logErfc((z0 - j) / sqrt2Sigma);
 		const logS0 = logT0 + (i * i - i) / twoSigma2 + logE0;
 		const logS1 = logT1 + (j * j - j) / twoSigma2 + logE1;
+		// A term that is already infinite (or infinity minus infinity) in floating point: sigma is so
+		// small that the series cannot be summed; the caller bounds it. Summing on would only spin
+		// through every term (a minute for sigma near 1e-154) to reach the same answer.
+		if (Number.isNaN(logS0) || Number.isNaN(logS1) || logS0 === Infinity || logS1 === Infinity)
+			return null;
 		if (coefPositive) {
 			logA0 = logAdd(logA0, logS0);
 			logA1 = logAdd(logA1, logS1);
