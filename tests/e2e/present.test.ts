@@ -213,3 +213,14 @@ test('a damaged script link names what is wrong and loads nothing', async ({ pag
 	await open('labs/adversarial/?present&script=not*base64');
 	await expect(page.getByTestId('script-error')).toContainText('damaged');
 });
+
+test("the lesson's Try it links open the lab at the matching scene", async ({ page, open }) => {
+	await open('learn/');
+	await page
+		.getByRole('link', { name: /^Try it in the Adversarial examples lab: eps 0\.15/ })
+		.click();
+	await expect(page).toHaveURL(/labs\/adversarial\/\?.*scene=flip/);
+	await expect(page.getByTestId('eps-value')).toHaveText('0.150');
+	await page.locator('body').press('p');
+	await expect(page.locator('[data-scene="flip"]')).toHaveAttribute('aria-current', 'step');
+});
