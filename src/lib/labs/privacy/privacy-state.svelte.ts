@@ -197,6 +197,8 @@ export class PrivacyLab {
 		onFraction: (f: number) => void
 	): Promise<Omit<RunResult, 'history'>> {
 		const data = await this.dataFor(p.dataset, p.seed);
+		// Stopped while the data loaded (a cancel, a lost GPU): the stop's status stays on screen.
+		signal.throwIfAborted();
 		this.liveLabel = label;
 		this.live = [];
 		this.job.status = `training: ${label}`;
