@@ -224,3 +224,15 @@ test("the lesson's Try it links open the lab at the matching scene", async ({ pa
 	await page.locator('body').press('p');
 	await expect(page.locator('[data-scene="flip"]')).toHaveAttribute('aria-current', 'step');
 });
+
+test('`r` runs the lab`s main action and Esc cancels it', async ({ page, open }) => {
+	const errors = pageErrors(page);
+	await open('labs/privacy/?present&epochs=200');
+	await expect(page.getByTestId('train-button')).toBeEnabled();
+	await page.locator('body').press('r');
+	await expect(page.getByLabel('Training progress')).toBeVisible();
+	await page.keyboard.press('Escape');
+	await expect(page.getByTestId('train-status')).toContainText('cancelled');
+	await expect(page.getByTestId('train-button')).toBeEnabled();
+	expect(errors).toEqual([]);
+});
