@@ -97,7 +97,7 @@ export const leaks: Probe = {
 
 const SLIDER_MOVES = 500;
 
-function percentile(values: number[], q: number): number {
+export function percentile(values: number[], q: number): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }

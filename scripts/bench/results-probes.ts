@@ -10,7 +10,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { BenchHooks, Probe } from './probes';
-import { HOOKS_INIT } from './probes';
+import { HOOKS_INIT, percentile } from './probes';
 
 interface ShelfHook {
 	shelf?: {
@@ -20,10 +20,6 @@ interface ShelfHook {
 	};
 }
 
-function percentile(values: number[], q: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const summary = (times: number[]) => ({
 	p50: round1(percentile(times, 0.5)),

@@ -11,42 +11,44 @@ import { deleteRun, saveRun } from './shelf';
 
 export function shelfBenchHook(shelf: LabShelf) {
 	const latest = (): Run | null => shelf.runs[shelf.runs.length - 1] ?? null;
+	/** Times `save` on `count` copies of the newest run; what it returns undoes it, untimed. */
+	async function timeCopies(
+		count: number,
+		tag: string,
+		save: (copy: Run) => Promise<() => Promise<void>>
+	): Promise<number[]> {
+		const run = latest();
+		if (!run) throw new Error('the shelf has no run to copy: finish a run first');
+		const times: number[] = [];
+		for (let i = 0; i < count; i++) {
+			const copy = { ...run, id: `${run.id}-${tag}-${i}`, name: `${run.name} (${tag} ${i})` };
+			const t0 = performance.now();
+			const undo = await save(copy);
+			times.push(performance.now() - t0);
+			await undo();
+		}
+		return times;
+	}
 	return {
 		/**
 		 * Saves a copy of the newest run `count` times, as a lab does when a run finishes, and
 		 * deletes each copy again before the next (untimed), so every save meets the same shelf.
 		 * The time of each save, in ms.
 		 */
-		async measureSave(count: number): Promise<number[]> {
-			const run = latest();
-			if (!run) throw new Error('the shelf has no run to copy: finish a run first');
-			const times: number[] = [];
-			for (let i = 0; i < count; i++) {
-				const copy = { ...run, id: `${run.id}-bench-${i}`, name: `${run.name} (bench ${i})` };
-				const t0 = performance.now();
+		measureSave: (count: number) =>
+			timeCopies(count, 'bench', async (copy) => {
 				if (!(await shelf.add(copy))) throw new Error(shelf.error ?? 'the save failed');
-				times.push(performance.now() - t0);
-				await shelf.remove(copy.id);
-			}
-			return times;
-		},
+				return () => shelf.remove(copy.id);
+			}),
 		/**
-		 * The storage part alone: the same saveRun that `add` awaits, `count` times (each copy
-		 * deleted again, untimed), without the shelf's table and overlay chart redrawing.
+		 * The storage part alone: the same saveRun that `add` awaits, without the shelf's table
+		 * and overlay chart redrawing.
 		 */
-		async measureStore(count: number): Promise<number[]> {
-			const run = latest();
-			if (!run) throw new Error('the shelf has no run to copy: finish a run first');
-			const times: number[] = [];
-			for (let i = 0; i < count; i++) {
-				const copy = { ...run, id: `${run.id}-store-${i}` };
-				const t0 = performance.now();
+		measureStore: (count: number) =>
+			timeCopies(count, 'store', async (copy) => {
 				await saveRun(copy);
-				times.push(performance.now() - t0);
-				await deleteRun(copy.id);
-			}
-			return times;
-		},
+				return () => deleteRun(copy.id);
+			}),
 		/** The newest run as an exported run file (JSON text), or null on an empty shelf. */
 		runFile(): string | null {
 			const run = latest();
