@@ -4,6 +4,8 @@ import {
 	knnMaxRows,
 	METRIC_KEYS,
 	poisonDataFromRows,
+	KNN_K,
+	neighboursOf,
 	poisonPair,
 	poisonSweep,
 	preparePoisonData
@@ -128,6 +130,37 @@ describe('poisonSweep and poisonPair', () => {
 		expect(knnPair.touched).toBeGreaterThan(0.5 * knnPair.flipped);
 		expect(knnPair.poisoned.metrics.accuracy).toBeGreaterThan(0.8);
 	}, 120_000);
+
+	it('a second pair on the same data, model and seed reuses the clean fit, which equals a fresh one', async () => {
+		const opts = { seed: 1, model: 'logreg', defence: 'none' } as const;
+		const first = await poisonPair(data, { ...opts, attack: 'targeted', rate: 0.1 });
+		const second = await expectNoLeaks(() =>
+			poisonPair(data, { ...opts, attack: 'boundary', rate: 0.3 })
+		);
+		expect(second.clean.testScores).toBe(first.clean.testScores);
+		expect(second.poisoned.metrics).not.toEqual(first.poisoned.metrics);
+		const fresh = await poisonPair(
+			{ ...data, cleanFits: undefined },
+			{ ...opts, attack: 'boundary', rate: 0.3 }
+		);
+		expect(fresh.clean.testScores).not.toBe(second.clean.testScores);
+		expect(Array.from(fresh.clean.testScores)).toEqual(Array.from(second.clean.testScores));
+		expect(fresh.flippedRows).toEqual(second.flippedRows);
+	}, 60_000);
+
+	it('the kNN neighbour search runs once: a second caller waits for it, a cancelled wait stops only itself', async () => {
+		const fresh = { ...data, neighbours: undefined, neighboursPending: undefined };
+		const stop = new AbortController();
+		const waits = [neighboursOf(fresh), neighboursOf(fresh, stop.signal)];
+		stop.abort();
+		const [first, cancelled] = await Promise.allSettled(waits);
+		expect(cancelled.status).toBe('rejected');
+		expect((cancelled as PromiseRejectedResult).reason.name).toBe('AbortError');
+		expect(first.status).toBe('fulfilled');
+		const nb = (first as PromiseFulfilledResult<Int32Array>).value;
+		expect(nb.length).toBe(KNN_K * data.train.count);
+		expect(await neighboursOf(fresh)).toBe(nb);
+	});
 
 	it('uploaded rows split 80/20 with the label share kept on both sides', () => {
 		const d = poisonDataFromRows('rows', [...train.featureKeys], train.features, train.labels, 3);

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, permutation, type Rng } from '../base/rng';
-import { throwIfAborted, yieldToEventLoop } from './yield';
+import { pacedYield, throwIfAborted } from './yield';
 
 /**
  * 'shuffle': a fresh permutation each epoch cut into batches of batchSize (the last may be
@@ -85,8 +85,6 @@ export interface LoopReport {
 	examplesSeen: number;
 }
 
-const YIELD_EVERY_MS = 30;
-
 /** Steps per epoch: ceil(n / batch) for 'shuffle' and 'poisson' (one pass on average), 1 for 'full'. */
 export function stepsPerEpoch(
 	n: number,
@@ -130,7 +128,7 @@ export async function trainLoop(opts: LoopOptions, step: Step): Promise<LoopRepo
 		examplesSeen: 0
 	};
 	let running: tf.Scalar | null = null;
-	let lastYield = performance.now();
+	const pace = pacedYield();
 	try {
 		for (let epoch = 1; epoch <= opts.epochs; epoch++) {
 			opts.onEpochStart?.(epoch);
@@ -161,12 +159,7 @@ export async function trainLoop(opts: LoopOptions, step: Step): Promise<LoopRepo
 				report.rowsComputed += out.rows ?? indices.length;
 				report.steps++;
 				opts.onProgress?.(report.steps, total);
-				if (performance.now() - lastYield > YIELD_EVERY_MS) {
-					const p0 = performance.now();
-					await yieldToEventLoop();
-					lastYield = performance.now();
-					paused += lastYield - p0;
-				}
+				paused += await pace.due();
 			}
 			let loss = NaN;
 			if (running) {

@@ -2,8 +2,8 @@
  * The lecture composer's state (/present/): the steps of an instructor's own script, edited in
  * place, and its link and file. A file that fails to load changes nothing.
  */
-import { ALL_SCENES, LAB_PATHS } from './presenter.svelte';
-import { sceneQuery, findScene } from './scene';
+import { ALL_SCENES, LAB_PATHS, labScene } from './presenter.svelte';
+import { sceneQuery } from './scene';
 import {
 	checkScript,
 	readScriptFile,
@@ -65,10 +65,7 @@ export class Composer {
 		const first = script.steps.find((s) => s.kind === 'scene');
 		const param = `present&script=${scriptParam(script)}&step=1`;
 		if (!first || first.kind !== 'scene') return null;
-		const scene = findScene(
-			ALL_SCENES.find((l) => l.lab === first.lab)!,
-			first.scene
-		)!;
+		const scene = labScene(first.lab, first.scene)!;
 		const path = LAB_PATHS[first.lab];
 		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- read once, not state
 		return new URL(`${path}${sceneQuery(scene)}&${param}`, origin).href;

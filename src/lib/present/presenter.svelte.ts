@@ -20,6 +20,12 @@ import type { Shortcut } from './shortcuts';
 /** Every lab's scenes, for scripts and the composer. */
 export const ALL_SCENES: readonly LabScenes[] = [ADVERSARIAL, POISONING, EXTRACTION, PRIVACY];
 
+/** The scene `id` of `lab`, or undefined when either is unknown. */
+export function labScene(lab: string, id: string | null): Scene | undefined {
+	const list = ALL_SCENES.find((l) => l.lab === lab);
+	return list && findScene(list, id);
+}
+
 export const LAB_PATHS: Record<LabId, string> = {
 	adversarial: resolve('/labs/adversarial/'),
 	poisoning: resolve('/labs/poisoning/'),
@@ -181,10 +187,7 @@ class Presenter {
 		}
 		const target = LAB_PATHS[step.lab];
 		const here = typeof location !== 'undefined' ? location.pathname : '';
-		const scene = findScene(
-			ALL_SCENES.find((l) => l.lab === step.lab)!,
-			step.scene
-		)!;
+		const scene = labScene(step.lab, step.scene)!;
 		if (this.stage?.scenes.lab === step.lab && here.endsWith(target.replace(/^\.+/, ''))) {
 			this.show(scene);
 			this.#writeFlag();
@@ -198,8 +201,7 @@ class Presenter {
 	get sceneTitle(): string {
 		const step = this.script?.steps[this.step];
 		if (!step || step.kind !== 'scene') return '';
-		const lab = ALL_SCENES.find((l) => l.lab === step.lab);
-		return lab ? (findScene(lab, step.scene)?.title ?? '') : '';
+		return labScene(step.lab, step.scene)?.title ?? '';
 	}
 
 	/** The script step on screen when it is a question to the room, else null. */
@@ -262,12 +264,7 @@ class Presenter {
 			const step = script.steps[this.step];
 			const nextStep = script.steps[this.step + 1];
 			const sceneOf = (s: typeof step) =>
-				s.kind === 'scene'
-					? findScene(
-							ALL_SCENES.find((l) => l.lab === s.lab)!,
-							s.scene
-						)
-					: undefined;
+				s.kind === 'scene' ? labScene(s.lab, s.scene) : undefined;
 			const scene = sceneOf(step);
 			const nextScene = nextStep ? sceneOf(nextStep) : undefined;
 			return {

@@ -16,7 +16,8 @@ export type SceneRun =
 	| 'sweep-sigma'
 	| 'equation'
 	| 'steal'
-	| 'compare';
+	| 'compare'
+	| 'knn';
 
 export interface Scene {
 	/** short, stable, in the URL: ?scene=<id> */

@@ -7,6 +7,8 @@
 import type { LabelledCsv } from '$lib/data/labelled-csv';
 import {
 	fraudPoisonData,
+	knnMaxRows,
+	neighboursOf,
 	poisonDataFromRows,
 	poisonPair,
 	type PairResult,
@@ -14,6 +16,7 @@ import {
 } from '$lib/ml/poisoning/experiment';
 import { buildPlane, type Plane } from '$lib/ml/poisoning/plane';
 import { Job } from '$lib/labs/job.svelte';
+import { yieldToEventLoop } from '$lib/ml/yield';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
 import { parseCsvOffThread } from './csv-client';
 import { DEFAULTS, URL_PARAMS, type PoisoningParams } from './settings';
@@ -90,7 +93,30 @@ export class PoisoningLab {
 			this.result = result;
 			this.resultKey = key;
 			this.trainMs = Math.round(performance.now() - started);
+			// after the new result is on screen (the search's first chunks would hold up the update)
+			void yieldToEventLoop().then(() => this.#startKnn());
 		});
+	}
+
+	/**
+	 * Starts the kNN defence's neighbour search for the current data ahead of time (a scene that
+	 * will use it is next), once the retrain now on screen has finished, so the two do not share
+	 * the CPU. A failure here is left for the training run that needs it to report.
+	 */
+	prepareKnn() {
+		this.#knnWanted = true;
+		// after the settings just applied have started their retrain (an effect, run before this)
+		setTimeout(() => {
+			if (this.train.running === null) this.#startKnn();
+		}, 0);
+	}
+
+	#knnWanted = false;
+	#startKnn() {
+		const data = this.data;
+		if (!this.#knnWanted || this.#destroyed || !data) return;
+		this.#knnWanted = false;
+		if (data.train.count <= knnMaxRows(data.dims)) void neighboursOf(data).catch(() => {});
 	}
 
 	destroy() {

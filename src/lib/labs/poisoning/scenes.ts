@@ -38,6 +38,7 @@ export const SCENES: LabScenes = {
 			id: 'knn',
 			title: 'kNN sanitization undoes random flips, at a price',
 			settings: { attack: 'random', rate: 0.2, model: 'logreg', defence: 'knn' },
+			run: 'knn',
 			notes: [
 				'Each label is set to what most of its 10 nearest neighbours say (Paudice et al. 2018).',
 				'At 3 % fraud, real fraud has mostly legitimate neighbours: clean recall pays for it.'

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Classifier } from '../classifier';
 import type { Rng } from '../../base/rng';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { pacedYield, throwIfAborted } from '../yield';
 import { lossGradientSign } from './fgsm';
-
-const YIELD_EVERY_MS = 30;
 
 export interface PgdOptions {
 	/** L-infinity radius of the ball around x, in pixel units ([0, 1]) */
@@ -119,17 +117,13 @@ export async function pgd(
 	throwIfAborted(opts.signal);
 	const box = feasibleBox(x, p.eps);
 	let adv = start(x, box, p);
-	let lastYield = performance.now();
+	const pace = pacedYield();
 	try {
 		for (let k = 0; k < p.steps; k++) {
 			const next = step(classifier, adv, labels, box, p);
 			adv.dispose();
 			adv = next;
-			if (k + 1 < p.steps && performance.now() - lastYield > YIELD_EVERY_MS) {
-				await yieldToEventLoop();
-				lastYield = performance.now();
-				throwIfAborted(opts.signal);
-			}
+			if (k + 1 < p.steps && (await pace.due()) > 0) throwIfAborted(opts.signal);
 		}
 		throwIfAborted(opts.signal);
 		return adv;

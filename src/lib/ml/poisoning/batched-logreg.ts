@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sigmoidCrossEntropy } from '../losses';
 import { trainLoop } from '../train-loop';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { pacedYield, throwIfAborted } from '../yield';
 
 export interface BatchedLogRegOptions {
 	/** 'newton' (default, IRLS), 'adam' or 'sgd' (plain full-batch gradient descent). */
@@ -265,6 +265,7 @@ async function newton(
 	const done = new Uint8Array(M);
 	const gradient = new Float64Array(M).fill(Infinity);
 	let steps = 0;
+	const pace = pacedYield();
 	const penalty = (m: number) => {
 		let s = 0;
 		for (let c = 0; c < dims; c++) s += w[m * k + c] ** 2;
@@ -350,7 +351,7 @@ async function newton(
 			}
 			steps = it + 1;
 			opts.onProgress?.(steps, maxSteps);
-			await yieldToEventLoop();
+			await pace.due();
 			throwIfAborted(opts.signal);
 		}
 	} finally {

@@ -22,6 +22,7 @@ import { newtonMaxRows, trainLogRegBatch } from './batched-logreg';
 import { knnNeighboursAsync, sanitizeWithNeighbours } from './knn-sanitize';
 import { flipLabels, type FlipAttack } from './label-flips';
 import { lossFilter } from './loss-filter';
+import * as tf from '@tensorflow/tfjs-core';
 import { throwIfAborted, yieldToEventLoop } from '../yield';
 import { createRng } from '../../base/rng';
 import { stratifiedSplit } from '../../base/split';
@@ -86,6 +87,20 @@ export interface PoisonData {
 	rawTrain: Float32Array;
 	/** kNN neighbours of the training rows, computed once on first use (labels play no part). */
 	neighbours?: Int32Array;
+	/** the neighbour search under way, which a second caller waits for instead of starting one */
+	neighboursPending?: Promise<Int32Array>;
+	/**
+	 * The clean model's scores, fitted once per model, seed, backend and extra block: flip rate,
+	 * attack and defence change only the poisoned model, so a slider step or a scene switch
+	 * trains one model, not two. Training is deterministic from the seed on a backend.
+	 */
+	cleanFits?: Map<string, CleanFit>;
+}
+
+interface CleanFit {
+	extra: Float32Array;
+	/** scores of [training rows, test rows, extra rows] */
+	scores: Float32Array[];
 }
 
 /** Scales both splits with the training split's mean and standard deviation. */
@@ -186,15 +201,35 @@ export async function fitAndScore(data: PoisonData, req: FitRequest): Promise<Fl
 	return out;
 }
 
-async function neighboursOf(data: PoisonData, signal?: AbortSignal): Promise<Int32Array> {
-	data.neighbours ??= await knnNeighboursAsync(
+/**
+ * The kNN defence's neighbours of every training row, searched once per data set: the presenter
+ * starts the search when the scene before the kNN scene is shown, so the defence is ready on
+ * arrival. The search runs to the end once started (it yields to the page, and its result is
+ * kept); `signal` stops only this caller's wait.
+ */
+export function neighboursOf(data: PoisonData, signal?: AbortSignal): Promise<Int32Array> {
+	throwIfAborted(signal);
+	if (data.neighbours) return Promise.resolve(data.neighbours);
+	data.neighboursPending ??= knnNeighboursAsync(
 		data.train.features,
 		data.dims,
 		data.train.count,
 		KNN_K,
-		{ standardize: false, signal }
+		{ standardize: false }
+	).then(
+		(nb) => (data.neighbours = nb),
+		(err: unknown) => {
+			data.neighboursPending = undefined;
+			throw err;
+		}
 	);
-	return data.neighbours;
+	if (!signal) return data.neighboursPending;
+	const pending = data.neighboursPending;
+	return new Promise((resolve, reject) => {
+		const stop = () => reject(new DOMException('The operation was cancelled', 'AbortError'));
+		signal.addEventListener('abort', stop, { once: true });
+		pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+	});
 }
 
 export interface DefendedSets {
@@ -243,6 +278,42 @@ export async function defend(
 	};
 }
 
+/** The empty extra block, one object so that cached fits without extra rows match. */
+const NO_ROWS = new Float32Array(0);
+/** Most clean fits a data set keeps (each holds its scores, ~0.3 MB with the page's grid). */
+const CLEAN_FITS_KEPT = 8;
+
+/**
+ * The model trained on the true labels, scored on the training rows (the boundary attack ranks
+ * them), the test rows and `extra`; cached on the data (see PoisonData.cleanFits). With no
+ * `extra`, any cached fit of the model and seed serves.
+ */
+async function cleanFit(
+	data: PoisonData,
+	model: PoisonModel,
+	seed: number,
+	extra: Float32Array | undefined,
+	signal?: AbortSignal
+): Promise<CleanFit> {
+	const cache = (data.cleanFits ??= new Map());
+	const key = `${model}|${seed}|${tf.getBackend()}`;
+	const hit = cache.get(key);
+	if (hit && (extra === undefined || hit.extra === extra)) return hit;
+	const block = extra ?? NO_ROWS;
+	const [scores] = await fitAndScore(data, {
+		model,
+		labelSets: [data.train.labels],
+		blocks: [data.train.features, data.test.features, block],
+		seeds: [seed],
+		signal
+	});
+	const fit = { extra: block, scores };
+	cache.delete(key);
+	cache.set(key, fit);
+	if (cache.size > CLEAN_FITS_KEPT) cache.delete(cache.keys().next().value!);
+	return fit;
+}
+
 /** Clean-model training scores, which the boundary attack ranks rows by. */
 async function cleanTrainScores(
 	data: PoisonData,
@@ -250,14 +321,7 @@ async function cleanTrainScores(
 	seed: number,
 	signal?: AbortSignal
 ) {
-	const [[scores]] = await fitAndScore(data, {
-		model,
-		labelSets: [data.train.labels],
-		blocks: [data.train.features],
-		seeds: [seed],
-		signal
-	});
-	return scores;
+	return (await cleanFit(data, model, seed, undefined, signal)).scores[0];
 }
 
 export interface PairOptions {
@@ -303,33 +367,27 @@ function view(data: PoisonData, testScores: Float32Array, extraScores: Float32Ar
 
 /** The page's side-by-side: a model on clean labels, and one on poisoned (and defended) labels. */
 export async function poisonPair(data: PoisonData, opts: PairOptions): Promise<PairResult> {
-	const extra = opts.extra ?? new Float32Array(0);
-	const scores =
-		opts.attack === 'boundary' && opts.rate > 0
-			? await cleanTrainScores(data, opts.model, opts.seed, opts.signal)
-			: undefined;
+	const extra = opts.extra ?? NO_ROWS;
+	const clean = await cleanFit(data, opts.model, opts.seed, extra, opts.signal);
 	const { labels, flipped } = flipLabels(data.train.labels, opts.rate, opts.attack, {
 		seed: opts.seed,
-		scores,
+		scores: opts.attack === 'boundary' ? clean.scores[0] : undefined,
 		threshold: DECISION_THRESHOLD
 	});
 	const defended = await defend(data, opts.defence, opts.model, [labels], [opts.seed], opts.signal);
 	opts.onProgress?.(0.2);
-	const fits = await fitAndScore(data, {
+	const [poisoned] = await fitAndScore(data, {
 		model: opts.model,
-		labelSets: [data.train.labels, defended.labelSets[0]],
-		rowWeights: defended.rowWeights && [
-			new Float32Array(data.train.count).fill(1),
-			defended.rowWeights[0]
-		],
+		labelSets: [defended.labelSets[0]],
+		rowWeights: defended.rowWeights,
 		blocks: [data.test.features, extra],
-		seeds: [opts.seed, opts.seed],
+		seeds: [opts.seed],
 		signal: opts.signal,
 		onProgress: (f) => opts.onProgress?.(0.2 + 0.8 * f)
 	});
 	return {
-		clean: view(data, fits[0][0], fits[0][1]),
-		poisoned: view(data, fits[1][0], fits[1][1]),
+		clean: view(data, clean.scores[1], clean.scores[2]),
+		poisoned: view(data, poisoned[0], poisoned[1]),
 		flipped: flipped.length,
 		touched: defended.touched[0],
 		flippedRows: flipped,

@@ -15,7 +15,7 @@
  */
 
 import { standardize as zScoreColumns } from '../../data/fraud';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { pacedYield, throwIfAborted } from '../yield';
 
 export interface SanitizeOptions {
 	/** Neighbours consulted per point. Default 10. */
@@ -163,8 +163,9 @@ export function knnNeighbours(
 }
 
 /**
- * knnNeighbours in chunks of `chunk` rows with a yield to the event loop between them, so a page
- * stays responsive during the two seconds 20,000 rows take. Stops at the next chunk on abort.
+ * knnNeighbours in chunks of `chunk` rows, yielding to the event loop whenever ~30 ms of them
+ * have run (pacedYield), so a page stays responsive during the seconds 20,000 rows take. Stops
+ * at the next chunk on abort.
  */
 export async function knnNeighboursAsync(
 	features: Float32Array,
@@ -173,11 +174,12 @@ export async function knnNeighboursAsync(
 	k: number,
 	opts: { standardize?: boolean; chunk?: number; signal?: AbortSignal } = {}
 ): Promise<Int32Array> {
-	const { standardize = true, chunk = 1000, signal } = opts;
+	const { standardize = true, chunk = 50, signal } = opts;
 	const search = neighbourSearch(features, dims, n, k, standardize);
+	const pace = pacedYield();
 	for (let from = 0; from < n; from += chunk) {
 		search.run(from, Math.min(n, from + chunk));
-		await yieldToEventLoop();
+		await pace.due();
 		throwIfAborted(signal);
 	}
 	return search.out;
