@@ -1,11 +1,11 @@
 /**
  * npm run icons: draws the app icons (static/icon-192.png, static/icon-512.png) for the web app
  * manifest from the same shapes as static/favicon.svg (a rounded square, a caret, a dot), with 4x4
- * supersampling, and writes them as PNG (zlib, no dependencies). The output is committed.
+ * supersampling, and writes them as PNG (scripts/lib/png.ts). The output is committed.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { encodePng } from './lib/png';
 import { STATIC_DIR } from './lib/paths';
 
 type Rgb = [number, number, number];
@@ -32,29 +32,10 @@ function colourAt(x: number, y: number): Rgb | null {
 	return stroke <= 1.5 ? INK : BACKGROUND;
 }
 
-function crc32(bytes: Uint8Array): number {
-	let c = ~0;
-	for (const b of bytes) {
-		c ^= b;
-		for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-	}
-	return ~c >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-	const out = Buffer.alloc(12 + data.length);
-	out.writeUInt32BE(data.length, 0);
-	out.write(type, 4, 'ascii');
-	out.set(data, 8);
-	out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-	return out;
-}
-
 function png(size: number): Buffer {
-	const raw = Buffer.alloc(size * (1 + size * 4));
+	const rgba = new Uint8Array(size * size * 4);
 	const sub = 4;
 	for (let y = 0; y < size; y++) {
-		raw[y * (1 + size * 4)] = 0; // no filter
 		for (let x = 0; x < size; x++) {
 			const sum = [0, 0, 0, 0];
 			for (let i = 0; i < sub; i++)
@@ -71,21 +52,12 @@ function png(size: number): Buffer {
 				}
 			const n = sub * sub;
 			const covered = sum[3] / 255;
-			const o = y * (1 + size * 4) + 1 + x * 4;
-			for (let k = 0; k < 3; k++) raw[o + k] = covered ? Math.round(sum[k] / covered) : 0;
-			raw[o + 3] = Math.round(sum[3] / n);
+			const o = (y * size + x) * 4;
+			for (let k = 0; k < 3; k++) rgba[o + k] = covered ? Math.round(sum[k] / covered) : 0;
+			rgba[o + 3] = Math.round(sum[3] / n);
 		}
 	}
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(size, 0);
-	header.writeUInt32BE(size, 4);
-	header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw, { level: 9 })),
-		chunk('IEND', new Uint8Array(0))
-	]);
+	return encodePng(size, size, rgba, 4);
 }
 
 for (const size of [192, 512]) {

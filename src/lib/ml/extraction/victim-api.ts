@@ -45,6 +45,11 @@ export interface PredictionApiOptions {
 	rateLimit?: { perSecond: number };
 	/** Milliseconds; injectable so tests can move time by hand. Defaults to Date.now. */
 	clock?: () => number;
+	/**
+	 * Keep every answered input in `log` (default true, for PRADA). An attack that sends tens of
+	 * thousands of 784-pixel queries (the black-box inversion) turns it off.
+	 */
+	keepLog?: boolean;
 }
 
 /** A batch would take the total past the budget; nothing in it was answered or counted. */
@@ -88,6 +93,7 @@ export class PredictionApi {
 	readonly log: QueryLogEntry[] = [];
 	readonly #predict: PredictFn;
 	readonly #clock: () => number;
+	readonly #keepLog: boolean;
 	/** Answered batches still inside the rate-limit window, oldest first. */
 	#recent: { time: number; count: number }[] = [];
 
@@ -126,6 +132,7 @@ export class PredictionApi {
 		}
 		this.#predict = predict;
 		this.#clock = options.clock ?? Date.now;
+		this.#keepLog = options.keepLog ?? true;
 		this.outputMode = mode;
 		this.costPerQuery = cost;
 		this.budget = options.budget;
@@ -152,13 +159,22 @@ export class PredictionApi {
 					`query: input row ${i} must have ${d} numbers, got ${Array.isArray(row) ? row.length : typeof row}`
 				);
 			}
-			for (let j = 0; j < d; j++) {
-				if (!Number.isFinite(row[j])) {
-					throw new Error(`query: input row ${i}, column ${j} is ${row[j]}; send finite numbers`);
-				}
-				flat[i * d + j] = row[j];
-			}
+			for (let j = 0; j < d; j++) flat[i * d + j] = row[j];
 		}
+		return this.queryRows(flat);
+	}
+
+	/** `query` for rows packed row-major in one typed array (rows.length / dims of them). */
+	queryRows(flat: Float64Array | Float32Array): QueryAnswer[] {
+		const d = this.dims;
+		if (flat.length % d !== 0)
+			throw new Error(`query: ${flat.length} values do not make rows of ${d} numbers`);
+		const n = flat.length / d;
+		for (let k = 0; k < flat.length; k++)
+			if (!Number.isFinite(flat[k]))
+				throw new Error(
+					`query: input row ${Math.floor(k / d)}, column ${k % d} is ${flat[k]}; send finite numbers`
+				);
 		if (this.budget !== undefined && this.queries + n > this.budget) {
 			throw new BudgetExceededError(this.budget, this.queries, n);
 		}
@@ -191,7 +207,9 @@ export class PredictionApi {
 
 		this.queries += n;
 		if (this.rateLimit) this.#recent.push({ time: now, count: n });
-		for (const input of inputs) this.log.push({ input: input.slice(), time: now });
+		if (this.#keepLog)
+			for (let i = 0; i < n; i++)
+				this.log.push({ input: Array.from(flat.subarray(i * d, (i + 1) * d)), time: now });
 		return answers;
 	}
 
