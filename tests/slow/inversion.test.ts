@@ -6,6 +6,7 @@ import { runInversion } from '../../src/lib/ml/inversion/experiment';
 import { pickPerClass, trainEvaluator, trainFewShot } from '../../src/lib/ml/inversion/few-shot';
 import { ALL_CLASSES } from '../../src/lib/ml/inversion/mi-face';
 import { targetFromMlp } from '../../src/lib/ml/inversion/target';
+import { invertPrivacyModel } from '../../src/lib/ml/inversion/privacy-model';
 import { expectNoLeaks } from '../helpers/leaks';
 import { useBackend } from '../helpers/setup';
 
@@ -80,5 +81,27 @@ describe('inverting the few-photos model', () => {
 		} finally {
 			disposeMlp(model.mlp);
 		}
+	}, 120_000);
+
+	it('the privacy lab’s digit model: its class templates fade with DP noise; no leaked tensors', async () => {
+		const req = {
+			targets: ALL_CLASSES,
+			steps: 100,
+			stepSize: 0.05,
+			patience: 0,
+			goal: 0,
+			prior: PRIOR,
+			seed: 1
+		};
+		const plain = await expectNoLeaks(() =>
+			invertPrivacyModel(train, test, targetFromMlp(evaluator), null, 1, req)
+		);
+		const noisy = await invertPrivacyModel(train, test, targetFromMlp(evaluator), 8, 1, req);
+		expect(plain.privacy.private).toBe(false);
+		expect(noisy.privacy.epsilon).toBeLessThan(1);
+		expect(plain.run.measures.attackAccuracy).toBeGreaterThanOrEqual(0.8);
+		expect(noisy.run.measures.attackAccuracy).toBeLessThan(plain.run.measures.attackAccuracy);
+		// pools of equal size per class: the model's own training digits and held-out ones
+		expect(plain.run.heldOut!.labels.length).toBe(10 * plain.run.heldOut!.k);
 	}, 120_000);
 });

@@ -8,7 +8,7 @@
  */
 import { generateTransactions, splitTransactions, standardize, FRAUD_DIMS } from '../../data/fraud';
 import { MNIST_CLASSES, MNIST_PIXELS, gatherDigits, type DigitSet } from '../../data/mnist';
-import { createMlp, disposeMlp } from '../mlp';
+import { createMlp, disposeMlp, type Mlp } from '../mlp';
 import { createRng, permutation } from '../../base/rng';
 import { trainDpSgd, trainSgd, stepsPerEpoch, type Sampling } from './dp-sgd';
 import {
@@ -185,6 +185,11 @@ export interface RunHooks {
 	signal?: AbortSignal;
 	onEpoch?: (point: EpochPoint) => void;
 	onProgress?: (done: number, total: number) => void;
+	/**
+	 * The trained model, before the attack and before it is disposed: another lab's attack on
+	 * the very same model (the inversion lab inverts it). Awaited.
+	 */
+	onTrained?: (mlp: Mlp) => Promise<void> | void;
 }
 
 /** Trains a fresh MLP on `data` with `cfg`, evaluates it, attacks it, disposes it. */
@@ -223,6 +228,7 @@ export async function runPrivacyExperiment(
 						clip: cfg.clip,
 						sampling: cfg.sampling
 					});
+		await hooks.onTrained?.(mlp);
 		const [memberLosses, nonMemberLosses] = [
 			await perExampleLosses(mlp, data.members.rows, data.members.labels),
 			await perExampleLosses(mlp, data.nonMembers.rows, data.nonMembers.labels)
