@@ -14,6 +14,7 @@
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, type DigitSet } from '../../data/mnist';
 import { classifierFromModel, type Classifier } from '../classifier';
 import { evaluateAccuracy } from '../evaluate';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildCnn, buildSoftmax } from '../models';
 import { createRng, permutation } from '../../base/rng';
 import { trainClassifier } from '../train';
@@ -26,17 +27,40 @@ export const TRIGGER_MARGIN = 1;
 /** First row and column of the trigger (bottom-right corner, as in BadNets' MNIST case study). */
 export const TRIGGER_ORIGIN = MNIST_SIDE - TRIGGER_MARGIN - TRIGGER_SIDE;
 
+/** Where the trigger's top-left pixel sits (row and column, 0..24). */
+export interface TriggerAt {
+	row: number;
+	col: number;
+}
+
+/** The lab's trigger position: the bottom-right corner. */
+export const DEFAULT_TRIGGER_AT: TriggerAt = { row: TRIGGER_ORIGIN, col: TRIGGER_ORIGIN };
+
+function checkTriggerAt(at: TriggerAt) {
+	const max = MNIST_SIDE - TRIGGER_SIDE;
+	for (const [name, v] of [
+		['row', at.row],
+		['column', at.col]
+	] as const)
+		if (!Number.isInteger(v) || v < 0 || v > max)
+			throw new Error(`backdoor: the trigger's ${name} must be a whole number 0..${max}, got ${v}`);
+}
+
 /**
  * The trigger: a 4x4 checkerboard, white where row + column is even. MNIST digits almost never
  * have ink in the corner, so the pattern is unlike anything the clean data contains. Returns the
  * pixel indices (row-major, 0..783) the patch covers and the value, 0 or 1, it writes there.
+ * `at` moves it (a trojan made elsewhere, for the supply-chain lab's scanner).
  */
-export function triggerPixels(): { index: number; value: number }[] {
+export function triggerPixels(
+	at: TriggerAt = DEFAULT_TRIGGER_AT
+): { index: number; value: number }[] {
+	checkTriggerAt(at);
 	const out: { index: number; value: number }[] = [];
 	for (let r = 0; r < TRIGGER_SIDE; r++)
 		for (let c = 0; c < TRIGGER_SIDE; c++)
 			out.push({
-				index: (TRIGGER_ORIGIN + r) * MNIST_SIDE + TRIGGER_ORIGIN + c,
+				index: (at.row + r) * MNIST_SIDE + at.col + c,
 				value: (r + c) % 2 === 0 ? 1 : 0
 			});
 	return out;
@@ -51,10 +75,12 @@ const TRIGGER = triggerPixels();
 export function stampTrigger(
 	pixels: Uint8Array | Float32Array,
 	digit: number,
-	scale: number
+	scale: number,
+	at?: TriggerAt
 ): void {
 	const offset = digit * MNIST_PIXELS;
-	for (const { index, value } of TRIGGER) pixels[offset + index] = value * scale;
+	for (const { index, value } of at ? triggerPixels(at) : TRIGGER)
+		pixels[offset + index] = value * scale;
 }
 
 function checkTarget(target: number) {
@@ -93,7 +119,8 @@ export function poisonDigits(
 	set: DigitSet,
 	rate: number,
 	target: number,
-	seed: number
+	seed: number,
+	at?: TriggerAt
 ): PoisonedSet {
 	const budget = poisonBudget(set, rate, target);
 	const labels = set.labels.slice(0, set.count);
@@ -104,16 +131,16 @@ export function poisonDigits(
 		if (labels[order[k]] !== target) chosen.push(order[k]);
 	const poisoned = Int32Array.from(chosen).sort();
 	for (const i of poisoned) {
-		stampTrigger(pixels, i, 255);
+		stampTrigger(pixels, i, 255, at);
 		labels[i] = target;
 	}
 	return { set: { count: set.count, labels, pixels }, poisoned };
 }
 
 /** A copy of a digit set with the trigger on every digit and the labels unchanged. */
-export function triggerAll(set: DigitSet): DigitSet {
+export function triggerAll(set: DigitSet, at?: TriggerAt): DigitSet {
 	const pixels = set.pixels.slice(0, set.count * MNIST_PIXELS);
-	for (let i = 0; i < set.count; i++) stampTrigger(pixels, i, 255);
+	for (let i = 0; i < set.count; i++) stampTrigger(pixels, i, 255, at);
 	return { count: set.count, labels: set.labels.slice(0, set.count), pixels };
 }
 
@@ -156,9 +183,16 @@ export interface BackdoorOptions {
 	/** test digits scored, from the start of the split (default all) */
 	testCount?: number;
 	epochs?: number;
+	/** the trigger's top-left pixel; default the bottom-right corner */
+	trigger?: TriggerAt;
 	signal?: AbortSignal;
 	/** fraction of the whole run done, 0..1 (training is most of it) */
 	onProgress?: (fraction: number) => void;
+	/**
+	 * The trained model after it is scored, before it is disposed (`lab backdoor --save` writes
+	 * it as a model folder). Awaited.
+	 */
+	onTrained?: (model: tfl.LayersModel, result: BackdoorResult) => Promise<void> | void;
 }
 
 export const BACKDOOR_DEFAULTS = {
@@ -228,10 +262,11 @@ export async function runBackdoor(
 		head(train, trainCount),
 		opts.rate,
 		opts.target,
-		opts.seed
+		opts.seed,
+		opts.trigger
 	);
 	const cleanTest = head(test, opts.testCount ?? test.count);
-	const triggeredTest = triggerAll(cleanTest);
+	const triggeredTest = triggerAll(cleanTest, opts.trigger);
 	throwIfAborted(opts.signal);
 
 	const layers = model === 'cnn' ? buildCnn(opts.seed) : buildSoftmax(opts.seed);
@@ -259,7 +294,7 @@ export async function runBackdoor(
 			targetDigits++;
 			if (triggered.predictions[i] === opts.target) targetCorrect++;
 		}
-		return {
+		const result: BackdoorResult = {
 			rate: opts.rate,
 			target: opts.target,
 			seed: opts.seed,
@@ -275,6 +310,8 @@ export async function runBackdoor(
 			triggeredPredictions: triggered.predictions,
 			trainMs
 		};
+		await opts.onTrained?.(layers, result);
+		return result;
 	} finally {
 		classifier.dispose();
 	}
