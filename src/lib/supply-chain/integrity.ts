@@ -137,7 +137,7 @@ export async function verifyModel(
 					: 'mismatch';
 		report.push({ name, digest, expected, verdict });
 	}
-	let valid = false;
+	let valid: boolean;
 	try {
 		valid = await crypto.subtle.verify(
 			{ name: 'Ed25519' },
