@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-	normalCdf,
-	normalQuantile,
-	shapiroWilk,
-	shapiroWilkCoefficients
-} from '../../src/lib/ml/extraction/shapiro-wilk';
+import { normalCdf, normalQuantile } from '../../src/lib/base/normal';
+import { shapiroWilk, shapiroWilkCoefficients } from '../../src/lib/ml/extraction/shapiro-wilk';
 
 // R's datasets::ToothGrowth$len; shapiro.test gives W = 0.96743, p-value = 0.1091.
 const TOOTH_GROWTH = [
