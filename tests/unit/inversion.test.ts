@@ -147,6 +147,15 @@ describe('StoppingRules (Fredrikson et al. 2015, Algorithm 1)', () => {
 		expect(rules.stopped).toEqual(['patience', null]);
 		expect(rules.best[0]).toBeCloseTo(0.8);
 	});
+
+	it('goal 0 never stops a row, even at cost 0 (a label-only API answers 1 at the blank image)', () => {
+		const never = new StoppingRules(1, 0, 0);
+		never.observe([0]);
+		expect(never.stopped).toEqual([null]);
+		const goal = new StoppingRules(1, 0, 0.1);
+		goal.observe([0.1]);
+		expect(goal.stopped).toEqual(['goal']);
+	});
 });
 
 describe('black-box gradient estimates through the PredictionApi', () => {

@@ -25,6 +25,8 @@ import type { PredictionApi, QueryAnswer } from '../extraction/victim-api';
 import { pacedYield, throwIfAborted } from '../yield';
 import {
 	checkInversionOptions,
+	frameClock,
+	FRAME_MS,
 	NO_PRIOR,
 	priorCost,
 	processImages,
@@ -162,8 +164,7 @@ export async function blackBoxInversion(
 	const priorGrad = tf.grad((t) => tf.sum(priorCost(t as tf.Tensor2D, prior)));
 	const usesPrior = prior.tv > 0 || prior.l2 > 0;
 	const pace = pacedYield();
-	let lastFrame = -Infinity;
-	const frameMs = o.frameMs ?? 50;
+	const frameDue = frameClock(o.frameMs ?? FRAME_MS);
 	for (let step = 0; step <= o.steps; step++) {
 		throwIfAborted(o.signal);
 		const costs = new Float64Array(rows).fill(Infinity);
@@ -202,8 +203,7 @@ export async function blackBoxInversion(
 				bestConf[r] = confs[r];
 				bestCost[r] = costs[r];
 			}
-		if (o.onFrame && performance.now() - lastFrame >= frameMs) {
-			lastFrame = performance.now();
+		if (o.onFrame && frameDue()) {
 			o.onFrame({ step, pixels: Float32Array.from(x), confidence: confs });
 		}
 		if (step === o.steps || rules.active === 0) break;
