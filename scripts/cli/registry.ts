@@ -5,6 +5,7 @@ import { dpTrain } from './commands/dp-train';
 import { epsilon } from './commands/epsilon';
 import { extract } from './commands/extract';
 import { info } from './commands/info';
+import { invert } from './commands/invert';
 import { robustness } from './commands/robustness';
 import { poison } from './commands/poison';
 
@@ -15,5 +16,6 @@ export const COMMANDS: Command<never>[] = [
 	poison as Command<never>,
 	backdoor as Command<never>,
 	dpTrain as Command<never>,
-	extract as Command<never>
+	extract as Command<never>,
+	invert as Command<never>
 ];

@@ -11,6 +11,7 @@ import { COMMANDS } from '../../scripts/cli/registry';
 import { defineSettings, problemOf, type FieldSpec } from '../../src/lib/labs/settings';
 import { SETTINGS as ADVERSARIAL } from '../../src/lib/labs/adversarial/settings';
 import { SETTINGS as EXTRACTION } from '../../src/lib/labs/extraction/settings';
+import { SETTINGS as INVERSION } from '../../src/lib/labs/inversion/settings';
 import { BACKDOOR_SETTINGS, SETTINGS as POISONING } from '../../src/lib/labs/poisoning/settings';
 import { SETTINGS as PRIVACY } from '../../src/lib/labs/privacy/settings';
 
@@ -83,7 +84,9 @@ describe('one range, the same words at every door', () => {
 		['robustness', '--steps', ADVERSARIAL.fields.steps, '500'],
 		['robustness', '--eps', ADVERSARIAL.fields.eps, '0.9'],
 		['poison', '--rates', POISONING.fields.rate, '0.6'],
-		['backdoor', '--target', BACKDOOR_SETTINGS.fields.target, '11']
+		['backdoor', '--target', BACKDOOR_SETTINGS.fields.target, '11'],
+		['invert', '--steps', INVERSION.fields.steps, '6000'],
+		['invert', '--tv', INVERSION.fields.tv, '11']
 	] as const;
 
 	it.each(cases)(
@@ -225,6 +228,22 @@ describe('npm run lab, in this process', () => {
 		[
 			['extract', '--victim', 'svm', '--strategy', 'random', '--budget', '10'],
 			'lab extract: --victim must be one of fraud-logreg, fraud-mlp, mnist-cnn, got "svm"'
+		],
+		[
+			['invert', '--steps', '10'],
+			'lab invert: --model is required (one of mnist-softmax, mnist-cnn, mnist-cnn-adv, few-shot)'
+		],
+		[
+			['invert', '--model', 'mnist-cnn', '--per-class', '5'],
+			'lab invert: --per-class applies to --model few-shot only'
+		],
+		[
+			['invert', '--model', 'few-shot', '--budget', '100'],
+			'lab invert: --budget applies to --blackbox only'
+		],
+		[
+			['invert', '--model', 'few-shot', '--blackbox', '--output', 'round'],
+			'lab invert: --output must be probs, round:K (K decimals) or label, got "round"'
 		],
 		[
 			['epsilon', '--q', '0.01', '--sigma', '1', '--delta', '1e-5'],

@@ -17,7 +17,6 @@ import {
 	type Attack
 } from '../../../src/lib/ml/extraction/run';
 import { disposeSurrogate } from '../../../src/lib/ml/extraction/surrogate';
-import type { OutputMode } from '../../../src/lib/ml/extraction/victim-api';
 import {
 	cnnVictim,
 	trainFraudVictim,
@@ -32,6 +31,7 @@ import { readStaticAsset } from '../../lib/paths';
 import { SETTINGS } from '../../../src/lib/labs/extraction/settings';
 import { fieldOption, UsageError } from '../args';
 import { defineCommand } from '../command';
+import { outputHelp, parseOutputOption } from '../output-option';
 
 const NAME = 'lab extract';
 const F = SETTINGS.fields;
@@ -73,29 +73,6 @@ async function loadVictim(id: VictimId, seed: number): Promise<{ victim: Victim;
 	return { victim: cnnVictim(classifier, train, test), free: () => classifier.dispose() };
 }
 
-/**
- * --output: probs, label, or round:K with K checked by the settings table's decimals field (the
- * page's "Decimals kept"), so the two cannot disagree.
- */
-function outputOption(text: string): OutputMode {
-	const [kind, decimals, ...rest] = text.split(':');
-	if (rest.length === 0) {
-		if (kind === 'probs' && decimals === undefined) return { kind: 'probs' };
-		if (kind === 'label' && decimals === undefined) return { kind: 'label' };
-		if (kind === 'round' && decimals !== undefined) {
-			const k = F.decimals.parse(decimals);
-			if (k === undefined)
-				throw new UsageError(
-					`${NAME}: --output round:K: K must be ${F.decimals.expect}, got "${decimals}"`
-				);
-			return { kind: 'round', decimals: k };
-		}
-	}
-	throw new UsageError(
-		`${NAME}: --output must be probs, round:K (K decimals) or label, got "${text}"`
-	);
-}
-
 export const extract = defineCommand<ExtractResult>({
 	name: 'extract',
 	summary: 'steal a victim model through its prediction API (equation solving or a surrogate)',
@@ -103,12 +80,7 @@ export const extract = defineCommand<ExtractResult>({
 		fieldOption('victim', F.victim, { required: true }),
 		fieldOption('strategy', F.strategy, { required: true }),
 		fieldOption('budget', F.budget, { required: true, help: 'queries the attacker may send' }),
-		{
-			name: 'output',
-			kind: 'string',
-			default: 'probs',
-			help: `what the API answers: probs, round:K (K decimals, ${F.decimals.min} to ${F.decimals.max}) or label`
-		},
+		{ name: 'output', kind: 'string', default: 'probs', help: outputHelp(F.decimals) },
 		fieldOption('seed', F.seed),
 		fieldOption('points', F.points)
 	],
@@ -123,7 +95,7 @@ export const extract = defineCommand<ExtractResult>({
 			throw new UsageError(`${NAME}: --strategy is required (one of ${ATTACKS.join(', ')})`);
 		if (budget === undefined)
 			throw new UsageError(`${NAME}: --budget is required (queries the attacker may send)`);
-		const mode = outputOption(options.output as string);
+		const mode = parseOutputOption(options.output as string, NAME, F.decimals);
 		const problem = attackProblem(strategy, victimId, mode, budget);
 		if (problem) throw new UsageError(`${NAME}: ${problem}`);
 
