@@ -4,7 +4,15 @@
  */
 import { runLab } from './cli/main';
 
+/** Resolves once everything written to the stream so far has left the process. */
+const flushed = (stream: NodeJS.WriteStream) =>
+	new Promise<void>((resolve) => stream.write('', () => resolve()));
+
 void runLab(process.argv.slice(2), {
-	out: (text) => console.log(text),
-	err: (text) => console.error(text)
-}).then((code) => process.exit(code));
+	out: (text) => void process.stdout.write(`${text}\n`),
+	err: (text) => void process.stderr.write(`${text}\n`)
+}).then(async (code) => {
+	// Writes to a pipe are asynchronous: exiting at once would cut a long --json answer short.
+	await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+	process.exit(code);
+});

@@ -16,9 +16,15 @@ export async function lab(...argv: string[]): Promise<LabRun> {
 	return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
-/** `npm run lab -- <argv>` as a fresh Node process, for the smoke test of each command. */
+/**
+ * `npm run lab -- <argv>` as a fresh Node process, for the smoke test of each command. Its
+ * output goes through a shell pipe, as in `npm run lab -- ... --json | jq`: Node writes to such a
+ * pipe asynchronously, so an exit before it drains would cut a long answer short (spawnSync's
+ * own pipes are sockets, written synchronously, and would hide that).
+ */
 export function labProcess(...argv: string[]): LabRun {
-	const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lab.ts', ...argv], {
+	const script = 'set -o pipefail; "$0" --import tsx scripts/lab.ts "$@" | cat';
+	const run = spawnSync('bash', ['-c', script, process.execPath, ...argv], {
 		cwd: ROOT,
 		encoding: 'utf8'
 	});

@@ -4,7 +4,9 @@ import { labProcess } from '../helpers/lab-cli';
 
 // One real `npm run lab` process per command: the shell entry, exit code and JSON shape. The
 // commands' behaviour is tested in-process (tests/unit/cli.test.ts, tests/slow/*-cli.test.ts).
-const SMOKE: Record<string, { argv: string[]; keys: string[] }> = {
+// minBytes: an answer longer than a pipe's 64 KiB buffer, which an exit before the pipe drains
+// would cut short (the shell entry waits for it)
+const SMOKE: Record<string, { argv: string[]; keys: string[]; minBytes?: number }> = {
 	info: { argv: [], keys: ['models', 'datasets', 'backends'] },
 	robustness: {
 		argv: ['--model', 'mnist-softmax', '--eps', '0,0.1', '--samples', '50'],
@@ -26,6 +28,12 @@ const SMOKE: Record<string, { argv: string[]; keys: string[] }> = {
 	extract: {
 		argv: ['--victim', 'fraud-logreg', '--strategy', 'equation', '--budget', '11'],
 		keys: ['queries', 'agreement', 'maxParamError']
+	},
+	invert: {
+		// all ten classes, 784 pixels each
+		argv: ['--model', 'few-shot', '--per-class', '1', '--steps', '10', '--class', 'all'],
+		keys: ['points', 'attackAccuracy', 'recoveredRate', 'meanDistanceGap'],
+		minBytes: 65_537
 	}
 };
 
@@ -34,9 +42,11 @@ describe('npm run lab, as a process', () => {
 		expect(Object.keys(SMOKE).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
 	});
 
-	it.each(Object.entries(SMOKE))('%s --json exits 0 with its JSON', (name, { argv, keys }) => {
+	it.each(Object.entries(SMOKE))('%s --json exits 0 with its JSON', (name, smoke) => {
+		const { argv, keys, minBytes = 0 } = smoke;
 		const run = labProcess(name, ...argv, '--json');
 		expect(run.code, run.stderr).toBe(0);
+		expect(run.stdout.length).toBeGreaterThanOrEqual(minBytes);
 		const result = JSON.parse(run.stdout);
 		for (const key of keys) expect(result, key).toHaveProperty(key);
 	});
