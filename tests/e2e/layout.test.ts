@@ -31,6 +31,9 @@ async function computed(page: Page, path: string) {
 		case 'labs/extraction/':
 			await expect(id('victim-accuracy')).toContainText(/\d+\.\d %/, { timeout });
 			break;
+		case 'labs/inversion/':
+			await expect(id('few-shot-accuracy')).toHaveText(/\d+\.\d %/, { timeout });
+			break;
 		case 'models/':
 			await page.getByRole('button', { name: 'Check all three models' }).click();
 			await expect(id('measured')).toHaveCount(3, { timeout });
@@ -140,6 +143,18 @@ const LABS: Lab[] = [
 		effects: [
 			{ name: 'the query counter', locator: (page) => page.getByTestId('query-counter') },
 			{ name: 'the attack status', locator: (page) => page.getByTestId('attack-status') }
+		]
+	},
+	{
+		path: 'labs/inversion/',
+		name: 'the invert button',
+		control: (page) => page.getByRole('button', { name: /^Invert class/ }),
+		effects: [
+			{
+				name: 'the live inversion',
+				locator: (page) => page.getByRole('img', { name: /^(no inversion yet|inversion of class)/ })
+			},
+			{ name: 'its confidence', locator: (page) => page.getByTestId('live-confidence') }
 		]
 	},
 	{

@@ -138,7 +138,7 @@ export const THREATS: readonly Threat[] = [
 			'Starting from a label and the model’s scores, an attacker searches for the input the model finds most typical of that label, and recovers a likeness of private training data such as a face. Richer outputs make the search easier.',
 		atlas: ['AML.T0024.001'],
 		owasp: ['ML03'],
-		lab: null
+		lab: 'inversion'
 	},
 	{
 		id: 'poisoned-public-artifacts',

@@ -6,7 +6,7 @@
 import { resolve } from '$app/paths';
 
 export interface LabEntry {
-	id: 'adversarial' | 'poisoning' | 'extraction' | 'privacy';
+	id: 'adversarial' | 'poisoning' | 'extraction' | 'privacy' | 'inversion';
 	title: string;
 	summary: string;
 	href: string | null;
@@ -40,5 +40,12 @@ export const LABS: readonly LabEntry[] = [
 		summary:
 			'A noise slider on DP-SGD charting the privacy/accuracy trade-off, with an accountant that agrees with TensorFlow Privacy and Opacus.',
 		href: resolve('/labs/privacy/')
+	},
+	{
+		id: 'inversion',
+		title: 'Model inversion',
+		summary:
+			'Recover what a class looks like from a model’s confidence alone (MI-Face), white box or through the API, and see how near it comes to the few training photos behind it.',
+		href: resolve('/labs/inversion/')
 	}
 ];

@@ -13,17 +13,21 @@ import type { ParamSchema } from './settings';
 /** Browsers throttle history.replaceState; a slider drag would hit the limit without a pause. */
 const WRITE_DELAY_MS = 250;
 
-export interface LinkedParams {
+export interface LinkedParams<P extends object = object> {
 	/** the URL's bad values, one message each ("?eps=0.9: must be a number from 0 to 0.5; using 0.1") */
 	readonly problems: string[];
 	/** true once the URL has been read (in the browser, after mount) */
 	readonly ready: boolean;
+	/** the same problems by field, for a page that shows each beside its field */
+	readonly byName: Partial<Record<keyof P, string>>;
+	/** forgets the link's problem with a field: the learner keeps the default shown */
+	dismiss(name: keyof P): void;
 }
 
 export function linkParams<P extends object>(
 	lab: { params: P },
 	schema: Pick<ParamSchema<P>, 'read' | 'write'>
-): LinkedParams {
+): LinkedParams<P> {
 	let found = $state<{ name: keyof P; text: string; fallback: unknown }[]>([]);
 	let ready = $state(false);
 
@@ -39,8 +43,10 @@ export function linkParams<P extends object>(
 	});
 
 	// A message about ?key=... goes once the learner sets that field to something else.
-	const problems = $derived(
-		found.filter((p) => Object.is(lab.params[p.name], p.fallback)).map((p) => p.text)
+	const standing = $derived(found.filter((p) => Object.is(lab.params[p.name], p.fallback)));
+	const problems = $derived(standing.map((p) => p.text));
+	const byName = $derived(
+		Object.fromEntries(standing.map((p) => [p.name, p.text])) as Partial<Record<keyof P, string>>
 	);
 
 	$effect(() => {
@@ -63,6 +69,12 @@ export function linkParams<P extends object>(
 		},
 		get ready() {
 			return ready;
+		},
+		get byName() {
+			return byName;
+		},
+		dismiss(name) {
+			found = found.filter((p) => p.name !== name);
 		}
 	};
 }

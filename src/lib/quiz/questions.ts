@@ -330,6 +330,37 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		explanation:
 			'Privacy attacks such as membership inference and model inversion exploit what a model has memorised about individual records. Differential privacy limits that memorisation by design. It does not make the model robust to adversarial inputs, and availability attacks on the API need infrastructure controls.',
 		lab: 'privacy'
+	},
+	{
+		id: 'inversion-few-photos',
+		source: 'inversion',
+		prompt:
+			'A model learns each class from only a few training photos. What does a model-inversion attack on one of its classes tend to return?',
+		options: [
+			{ id: 'a', text: 'A random-looking pattern that only the attacked model accepts.' },
+			{ id: 'b', text: 'An image that looks like that class’s own training photos.' },
+			{ id: 'c', text: 'The exact average of every image the class could contain.' },
+			{ id: 'd', text: 'Nothing: it only works once the weights are public.' }
+		],
+		correct: 'b',
+		explanation:
+			'With few photos per class the model has little besides those photos to go on, so the image that maximises its confidence resembles them: nearer to the training photos than to unseen examples of the same class. As the number of photos grows the model learns the class rather than the individuals, and the inversion drifts toward the class average. Black-box attacks need only the confidences.',
+		lab: 'inversion'
+	},
+	{
+		id: 'inversion-defence',
+		source: 'inversion',
+		prompt: 'Which change to a prediction API makes a black-box inversion attack hardest?',
+		options: [
+			{ id: 'a', text: 'Returning all ten confidences with extra decimal places.' },
+			{ id: 'b', text: 'Answering with the top label only, and no confidences.' },
+			{ id: 'c', text: 'Serving the model over HTTPS instead of plain HTTP.' },
+			{ id: 'd', text: 'Publishing a model card that lists the classes it knows.' }
+		],
+		correct: 'b',
+		explanation:
+			'The attacker estimates the gradient of the target class confidence from small differences between answers. Rounded confidences hide most of those differences, and a label-only answer hides almost all of them (Fredrikson et al.’s countermeasure). Encryption in transit protects the answers from eavesdroppers, not from the attacker who asks the questions.',
+		lab: 'inversion'
 	}
 ];
 
