@@ -5,6 +5,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { backdoorTrain } from './backdoor-probe';
+import { inversionGallery } from './inversion-probe';
 import { offlineColdStart, sceneSwitch, shelfAndCompare } from './results-probes';
 
 export interface ProbeContext {
@@ -41,6 +42,13 @@ export interface BenchHooks {
 	};
 	backdoor?: {
 		points: { rate: number; trainMs: number; attackSuccessRate: number; cleanAccuracy: number }[];
+	};
+	inversion?: {
+		/** the white-box gallery: all ten classes batched, `steps` steps, patience and goal 0 */
+		measureGallery(
+			model: string,
+			steps: number
+		): Promise<{ ms: number; attackAccuracy: number; framesPerSecond: number }>;
 	};
 }
 
@@ -309,6 +317,7 @@ export const PROBES: Probe[] = [
 	poisonSweep,
 	dpEpoch,
 	extraction,
+	inversionGallery,
 	pgdCurve,
 	sceneSwitch,
 	shelfAndCompare,
