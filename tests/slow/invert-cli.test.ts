@@ -46,6 +46,19 @@ describe('npm run lab -- invert', () => {
 		expect(r.attackAccuracy).toBe(points.filter((p) => p.evaluatorClass === p.class).length / 10);
 	});
 
+	it('--model privacy-mlp trains the privacy lab’s digit model with its epsilon and compares with its training digits', async () => {
+		const run = await lab('--model', 'privacy-mlp', '--sigma', '8', '--steps', '30', '--json');
+		expect(run.code, run.stderr).toBe(0);
+		const r = JSON.parse(run.stdout);
+		expect(r.k).toBeNull();
+		// the same run as `lab dp-train --dataset mnist --sigma 8` (the README's table: 0.60)
+		expect(r.privacy.sigma).toBe(8);
+		expect(r.privacy.epsilon).toBeCloseTo(0.6, 2);
+		expect(r.privacy.accuracy).toBeGreaterThan(0.1);
+		for (const p of r.points as Point[]) expect(p.nearestTrainDistance).toBeGreaterThan(0);
+		expect(typeof r.recoveredRate).toBe('number');
+	});
+
 	it('a shipped model has no training photos to compare with: the distances are null', async () => {
 		const run = await lab('--model', 'mnist-softmax', '--class', '3', '--steps', '20', '--json');
 		expect(run.code, run.stderr).toBe(0);

@@ -231,11 +231,15 @@ describe('npm run lab, in this process', () => {
 		],
 		[
 			['invert', '--steps', '10'],
-			'lab invert: --model is required (one of mnist-softmax, mnist-cnn, mnist-cnn-adv, few-shot)'
+			'lab invert: --model is required (one of mnist-softmax, mnist-cnn, mnist-cnn-adv, few-shot, privacy-mlp)'
 		],
 		[
 			['invert', '--model', 'mnist-cnn', '--per-class', '5'],
 			'lab invert: --per-class applies to --model few-shot only'
+		],
+		[
+			['invert', '--model', 'few-shot', '--sigma', '2'],
+			'lab invert: --sigma applies to --model privacy-mlp only'
 		],
 		[
 			['invert', '--model', 'few-shot', '--budget', '100'],

@@ -9,8 +9,13 @@ import {
 	pickPerClass,
 	trainEvaluator,
 	trainFewShot,
-	type FewShotModel
+	type FewShotModel,
+	type FewShotSet
 } from '../../../src/lib/ml/inversion/few-shot';
+import {
+	trainPrivacyDigitModel,
+	type PrivacyDigitModel
+} from '../../../src/lib/ml/inversion/privacy-model';
 import { ALL_CLASSES, type StopReason } from '../../../src/lib/ml/inversion/mi-face';
 import {
 	targetFromClassifier,
@@ -59,6 +64,8 @@ interface InvertResult {
 	model: InversionModel;
 	/** the few-photos model's photos per class; null for a shipped model */
 	k: number | null;
+	/** privacy-mlp: its DP-SGD noise, guarantee (epsilon null: infinite) and held-out accuracy */
+	privacy: { sigma: number | null; epsilon: number | null; delta: number; accuracy: number } | null;
 	classes: number[];
 	steps: number;
 	stepSize: number;
@@ -125,6 +132,7 @@ export const invert = defineCommand<InvertResult>({
 	options: [
 		fieldOption('model', F.model, { required: true }),
 		fieldOption('per-class', F.k, { help: `few-shot: ${F.k.help}` }),
+		fieldOption('sigma', F.sigma, { help: `privacy-mlp: ${F.sigma.help}` }),
 		{
 			name: 'class',
 			kind: 'string',
@@ -162,6 +170,8 @@ export const invert = defineCommand<InvertResult>({
 			throw new UsageError(`${NAME}: --model is required (one of ${INVERSION_MODELS.join(', ')})`);
 		if (model !== 'few-shot' && wasGiven(options, 'per-class'))
 			throw new UsageError(`${NAME}: --per-class applies to --model few-shot only`);
+		if (model !== 'privacy-mlp' && wasGiven(options, 'sigma'))
+			throw new UsageError(`${NAME}: --sigma applies to --model privacy-mlp only`);
 		const blackbox = options.blackbox as boolean;
 		if (!blackbox)
 			for (const name of BLACK_BOX_ONLY)
@@ -182,9 +192,20 @@ export const invert = defineCommand<InvertResult>({
 		const evaluator = await trainEvaluator(test);
 		let fewShot: FewShotModel | null = null;
 		let loaded: { target: InversionTarget; free(): void } | null = null;
+		/** the training digits the measures compare with: the few photos, or the privacy model's */
+		let pool: FewShotSet | undefined;
+		let privacy: PrivacyDigitModel | null = null;
 		try {
-			if (k !== null) fewShot = await trainFewShot(pickPerClass(train, k, seed), seed);
-			loaded = await loadTarget(model, fewShot);
+			if (k !== null) {
+				fewShot = await trainFewShot(pickPerClass(train, k, seed), seed);
+				pool = fewShot.set;
+			}
+			if (model === 'privacy-mlp') {
+				privacy = await trainPrivacyDigitModel(train, test, options.sigma as number, seed);
+				const { mlp } = privacy;
+				loaded = { target: targetFromMlp(mlp), free: () => disposeMlp(mlp) };
+				pool = privacy.members;
+			} else loaded = await loadTarget(model, fewShot);
 			const blackBox: BlackBoxSettings | undefined = blackbox
 				? {
 						output,
@@ -211,7 +232,7 @@ export const invert = defineCommand<InvertResult>({
 				prior,
 				seed,
 				blackBox,
-				fewShot: fewShot?.set
+				fewShot: pool
 			});
 			const ms = Math.round(performance.now() - started);
 			const { result, measures } = run;
@@ -236,6 +257,14 @@ export const invert = defineCommand<InvertResult>({
 			return {
 				model,
 				k,
+				privacy: privacy
+					? {
+							sigma: privacy.privacy.sigma,
+							epsilon: Number.isFinite(privacy.privacy.epsilon) ? privacy.privacy.epsilon : null,
+							delta: privacy.privacy.delta,
+							accuracy: privacy.privacy.accuracy
+						}
+					: null,
 				classes,
 				...settings,
 				prior,
@@ -261,15 +290,20 @@ export const invert = defineCommand<InvertResult>({
 		} finally {
 			loaded?.free();
 			if (fewShot && !loaded) disposeMlp(fewShot.mlp);
+			if (privacy && !loaded) disposeMlp(privacy.mlp);
 			disposeMlp(evaluator);
 		}
 	},
 	text(r) {
 		const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
-		const few = r.k !== null;
-		const attacked = few
-			? `the few-photos model (k = ${r.k} digit${r.k === 1 ? '' : 's'} per class)`
-			: r.model;
+		// the few-photos and privacy models have training digits to compare with
+		const few = r.k !== null || r.privacy !== null;
+		const attacked =
+			r.k !== null
+				? `the few-photos model (k = ${r.k} digit${r.k === 1 ? '' : 's'} per class)`
+				: r.privacy
+					? `the privacy lab's digit MLP (sigma ${r.privacy.sigma}, epsilon ${r.privacy.epsilon === null ? '∞' : r.privacy.epsilon.toFixed(2)} at delta ${r.privacy.delta}, held-out accuracy ${pct(r.privacy.accuracy)})`
+					: r.model;
 		const how = r.blackBox
 			? `black box through a ${r.blackBox.output} API (${r.blackBox.estimator === 'nes' ? `NES, ${r.blackBox.samples} pairs` : 'finite differences'}, budget ${r.blackBox.budget} per class)`
 			: 'white box (MI-Face)';

@@ -19,6 +19,7 @@ import {
 	type FewShotSet
 } from '$lib/ml/inversion/few-shot';
 import { classMeans } from '$lib/ml/inversion/measure';
+import { trainPrivacyDigitModel, type PrivacyDigitModel } from '$lib/ml/inversion/privacy-model';
 import { ALL_CLASSES, type InversionFrame } from '$lib/ml/inversion/mi-face';
 import {
 	targetFromClassifier,
@@ -56,6 +57,11 @@ interface FewShotEntry {
 	promise: Promise<FewShotModel>;
 }
 
+interface PrivacyEntry {
+	key: string;
+	promise: Promise<PrivacyDigitModel>;
+}
+
 /** Share of `rows` digits (pixels in [0, 1]) the model's top class gets right. */
 async function accuracyOn(mlp: Mlp, pixels: Float32Array, labels: ArrayLike<number>) {
 	const probs = await mlpPredict(mlp, pixels);
@@ -65,7 +71,7 @@ async function accuracyOn(mlp: Mlp, pixels: Float32Array, labels: ArrayLike<numb
 }
 
 /** Frees a model once its training settles (a failed training has freed its own). */
-function disposeWhenDone(model: Promise<Mlp | FewShotModel>) {
+function disposeWhenDone(model: Promise<Mlp | FewShotModel | PrivacyDigitModel>) {
 	void model
 		.then((m) => {
 			try {
@@ -121,6 +127,16 @@ export class InversionLab {
 		scoredOn: number;
 	} | null>(null);
 
+	/** the privacy lab's digit model for the current sigma and seed */
+	privacyInfo = $state.raw<{
+		sigma: number;
+		seed: number;
+		trainMs: number;
+		epsilon: number;
+		accuracy: number;
+		members: number;
+	} | null>(null);
+
 	live = $state.raw<LiveFrame | null>(null);
 	single = $state.raw<ShownRun | null>(null);
 	gallery = $state.raw<ShownRun | null>(null);
@@ -133,6 +149,8 @@ export class InversionLab {
 	// A plain cache, deliberately not reactive: the page shows fewShotInfo instead.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#fewShot = new Map<string, FewShotEntry>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#privacy = new Map<string, PrivacyEntry>();
 	#evaluator: { generation: number; promise: Promise<Mlp> } | null = null;
 	#destroyed = false;
 
@@ -161,6 +179,8 @@ export class InversionLab {
 	#dropModels() {
 		for (const entry of this.#fewShot.values()) disposeWhenDone(entry.promise);
 		this.#fewShot.clear();
+		for (const entry of this.#privacy.values()) disposeWhenDone(entry.promise);
+		this.#privacy.clear();
 		if (this.#evaluator) disposeWhenDone(this.#evaluator.promise);
 		this.#evaluator = null;
 	}
@@ -169,11 +189,15 @@ export class InversionLab {
 	#forOlderBackend() {
 		const g = runtime.generation;
 		if (this.#evaluator && this.#evaluator.generation !== g) this.#dropModels();
-		for (const [key, entry] of this.#fewShot)
-			if (!key.endsWith(`|${g}`)) {
-				this.#fewShot.delete(key);
-				disposeWhenDone(entry.promise);
-			}
+		for (const cache of [this.#fewShot, this.#privacy] as Map<
+			string,
+			{ promise: Promise<Mlp | FewShotModel | PrivacyDigitModel> }
+		>[])
+			for (const [key, entry] of cache)
+				if (!key.endsWith(`|${g}`)) {
+					cache.delete(key);
+					disposeWhenDone(entry.promise);
+				}
 	}
 
 	async #digits(): Promise<{ train: DigitSet; test: DigitSet }> {
@@ -230,6 +254,43 @@ export class InversionLab {
 		return model;
 	}
 
+	/**
+	 * The privacy lab's digit model of (sigma, seed) on this backend (DP-SGD on 1,000 digits with
+	 * that lab's defaults, a few seconds), trained once. `signal` stops the training it starts (a
+	 * newer sigma typed in); a run that finds the training under way waits for it.
+	 */
+	async #ensurePrivacy(
+		train: DigitSet,
+		test: DigitSet,
+		sigma: number,
+		seed: number,
+		signal?: AbortSignal
+	) {
+		this.#forOlderBackend();
+		const key = `${sigma}|${seed}|${runtime.generation}`;
+		let entry = this.#privacy.get(key);
+		if (!entry) {
+			const started = performance.now();
+			const promise = trainPrivacyDigitModel(train, test, sigma, seed, signal).then((m) => {
+				const p = this.params;
+				if (!this.#destroyed && p.sigma === sigma && p.seed === seed)
+					this.privacyInfo = {
+						sigma,
+						seed,
+						trainMs: performance.now() - started,
+						epsilon: m.privacy.epsilon,
+						accuracy: m.privacy.accuracy,
+						members: m.privacy.members
+					};
+				return m;
+			});
+			entry = { key, promise };
+			this.#privacy.set(key, entry);
+			promise.catch(() => this.#privacy.delete(key));
+		}
+		return entry.promise;
+	}
+
 	/** Trains what the current settings need before anything is inverted, so its numbers show. */
 	prepare() {
 		const p = $state.snapshot(this.params) as InversionParams;
@@ -242,6 +303,9 @@ export class InversionLab {
 			if (p.model === 'few-shot') {
 				ctx.status(`training the few-photos model (k = ${p.k})`);
 				await this.#ensureFewShot(train, test, p.k, p.seed);
+			} else if (p.model === 'privacy-mlp') {
+				ctx.status(`training the privacy lab’s digit model (sigma ${p.sigma})`);
+				await this.#ensurePrivacy(train, test, p.sigma, p.seed, ctx.signal);
 			}
 			ctx.status('ready');
 		});
@@ -287,6 +351,11 @@ export class InversionLab {
 			const model = await this.#ensureFewShot(train, test, p.k, p.seed);
 			target = targetFromMlp(model.mlp);
 			fewShot = model.set;
+		} else if (p.model === 'privacy-mlp') {
+			ctx.status(`training the privacy lab’s digit model (sigma ${p.sigma}, DP-SGD)`);
+			const model = await this.#ensurePrivacy(train, test, p.sigma, p.seed);
+			target = targetFromMlp(model.mlp);
+			fewShot = model.members;
 		} else {
 			ctx.status(`loading ${p.model}`);
 			target = targetFromClassifier(await runtime.classifier(p.model as ModelId));

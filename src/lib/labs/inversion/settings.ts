@@ -2,12 +2,14 @@
  * The inversion lab's settings, declared once (see $lib/labs/settings): the attacked model, the
  * few-photos model's k, the target class, MI-Face's steps, step size and stopping rules, the
  * image priors, and the black-box API (what it reveals, its budget, the gradient estimator).
+ * The privacy lab's digit MLP is trained with that lab's sigma field (and its other defaults).
  * The page's controls and URL and the `lab invert` CLI take their ranges and words from here.
  */
 import { MODEL_IDS } from '$lib/ml/model-ids';
 import { ESTIMATORS } from '$lib/ml/inversion/black-box';
 import { FEW_SHOT_KS } from '$lib/ml/inversion/few-shot';
 import { OUTPUTS, OUTPUT_LABELS } from '$lib/labs/extraction/settings';
+import { SETTINGS as PRIVACY } from '$lib/labs/privacy/settings';
 import {
 	choice,
 	defineSettings,
@@ -18,7 +20,7 @@ import {
 	type Values
 } from '$lib/labs/settings';
 
-export const INVERSION_MODELS = [...MODEL_IDS, 'few-shot'] as const;
+export const INVERSION_MODELS = [...MODEL_IDS, 'few-shot', 'privacy-mlp'] as const;
 export type InversionModel = (typeof INVERSION_MODELS)[number];
 
 export const SETTINGS = defineSettings({
@@ -30,7 +32,8 @@ export const SETTINGS = defineSettings({
 			'mnist-softmax': 'mnist-softmax (softmax regression)',
 			'mnist-cnn': 'mnist-cnn (CNN)',
 			'mnist-cnn-adv': 'mnist-cnn-adv (adversarially trained CNN)',
-			'few-shot': 'Few photos per class (softmax regression)'
+			'few-shot': 'Few photos per class (softmax regression)',
+			'privacy-mlp': 'The privacy lab’s digit MLP (DP-SGD)'
 		}
 	}),
 	k: choice(FEW_SHOT_KS, {
@@ -38,6 +41,8 @@ export const SETTINGS = defineSettings({
 		help: 'the few-photos model trains on this many digits of each class',
 		default: 5
 	}),
+	// the privacy lab's own field: the same range, default and meaning of 0
+	sigma: PRIVACY.fields.sigma,
 	target: integer({
 		label: 'Target class',
 		help: 'the class whose image the attack reconstructs',
@@ -145,6 +150,7 @@ export type InversionParams = Values<typeof SETTINGS.fields>;
 export const URL_PARAMS = SETTINGS.url([
 	'model',
 	'k',
+	'sigma',
 	'target',
 	'steps',
 	'stepSize',

@@ -6,7 +6,9 @@
  * which: attack accuracy (the template) against how much nearer each inversion is to a training
  * digit of its class than to an equal number of held-out digits of the class (the individual).
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { MNIST_CLASSES, MNIST_PIXELS, type DigitSet } from '../../data/mnist';
+import { disposeMlp, type Mlp } from '../mlp';
 import {
 	DATASET_INFO,
 	mnistPrivacyData,
@@ -41,6 +43,53 @@ function membersPool(rows: Float32Array, labels: ArrayLike<number>): FewShotSet 
 	};
 }
 
+export interface PrivacyDigitModel {
+	/** a copy of the trained model, the caller's to dispose (disposeMlp) */
+	mlp: Mlp;
+	/** its training digits, an equal number per class, to compare inversions against */
+	members: FewShotSet;
+	/** the privacy lab's numbers for the run: epsilon, held-out accuracy, the membership attack */
+	privacy: RunResult;
+}
+
+/**
+ * Trains the privacy lab's digit model (sigma null: the non-private baseline) with the lab's
+ * defaults and keeps it, so that it can be inverted as often as the learner likes.
+ */
+export async function trainPrivacyDigitModel(
+	train: DigitSet,
+	test: DigitSet,
+	sigma: number | null,
+	seed: number,
+	signal?: AbortSignal
+): Promise<PrivacyDigitModel> {
+	const data = mnistPrivacyData(train, test, DATASET_INFO.mnist.members, seed);
+	const members = membersPool(data.members.rows, data.members.labels);
+	let kept: Mlp | null = null;
+	try {
+		const privacy = await runPrivacyExperiment(
+			data,
+			{ ...RUN_DEFAULTS, sigma, seed, learningRate: DATASET_INFO.mnist.learningRate },
+			{
+				signal,
+				// the experiment disposes its model; a variable made from each one shares its data
+				onTrained: (mlp) => {
+					kept = {
+						sizes: [...mlp.sizes],
+						weights: mlp.weights.map((w) => tf.variable(w, false)),
+						biases: mlp.biases.map((b) => tf.variable(b, false))
+					};
+				}
+			}
+		);
+		if (!kept) throw new Error('inversion: the privacy model was not trained');
+		return { mlp: kept, members, privacy };
+	} catch (error) {
+		if (kept) disposeMlp(kept);
+		throw error;
+	}
+}
+
 export interface PrivacyInversion {
 	privacy: RunResult;
 	run: InversionRun;
@@ -58,27 +107,14 @@ export async function invertPrivacyModel(
 	seed: number,
 	req: Omit<InversionRequest, 'fewShot'>
 ): Promise<PrivacyInversion> {
-	const data = mnistPrivacyData(train, test, DATASET_INFO.mnist.members, seed);
-	let run: InversionRun | undefined;
-	const members = membersPool(data.members.rows, data.members.labels);
-	const privacy = await runPrivacyExperiment(
-		data,
-		{
-			...RUN_DEFAULTS,
-			sigma,
-			seed,
-			learningRate: DATASET_INFO.mnist.learningRate
-		},
-		{
-			signal: req.signal,
-			onTrained: async (mlp) => {
-				run = await runInversion(targetFromMlp(mlp), evaluator, test, {
-					...req,
-					fewShot: members
-				});
-			}
-		}
-	);
-	if (!run) throw new Error('inversion: the privacy model was not inverted');
-	return { privacy, run };
+	const model = await trainPrivacyDigitModel(train, test, sigma, seed, req.signal);
+	try {
+		const run = await runInversion(targetFromMlp(model.mlp), evaluator, test, {
+			...req,
+			fewShot: model.members
+		});
+		return { privacy: model.privacy, run };
+	} finally {
+		disposeMlp(model.mlp);
+	}
 }
