@@ -11,6 +11,7 @@ import {
 } from '../../src/lib/labs/poisoning/settings';
 import { URL_PARAMS as extraction, SETTINGS as E } from '../../src/lib/labs/extraction/settings';
 import { URL_PARAMS as privacy, SETTINGS as R } from '../../src/lib/labs/privacy/settings';
+import { URL_PARAMS as inversion, SETTINGS as I } from '../../src/lib/labs/inversion/settings';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const links = readme.slice(readme.indexOf('## Links'), readme.indexOf('## Backends'));
@@ -21,7 +22,8 @@ describe('the README for a newcomer', () => {
 		['poisoning', poisoning, P],
 		['backdoor', backdoor, B],
 		['extraction', extraction, E],
-		['privacy', privacy, R]
+		['privacy', privacy, R],
+		['inversion', inversion, I]
 	] as const)(
 		'lists every URL key of the %s lab with its range and default',
 		(_, url, settings) => {
