@@ -36,21 +36,31 @@ export async function saveModelFiles(model: tfl.LayersModel, dir: string): Promi
 
 /** The stored artifacts of a shipped model, as the browser would fetch them. */
 export function readModelArtifacts(id: ModelId): tf.io.ModelArtifacts {
-	const file = join(ROOT, modelPath(id));
+	return readModelFolder(join(MODELS_DIR, id), modelPath(id), 'run `npm run train`');
+}
+
+/**
+ * The artifacts of a tfjs model folder (model.json and the weight files it names). `shown` is
+ * the path messages name; `hint` says what to do about a missing or unreadable model.json.
+ */
+export function readModelFolder(
+	dir: string,
+	shown = join(dir, 'model.json'),
+	hint = 'give a tfjs model folder'
+): tf.io.ModelArtifacts {
 	let json: {
 		modelTopology: object;
 		weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 	};
 	try {
-		json = JSON.parse(readFileSync(file, 'utf8'));
+		json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
 	} catch (err) {
-		throw new Error(
-			`${modelPath(id)} cannot be read (${(err as Error).message}); run \`npm run train\``,
-			{ cause: err }
-		);
+		throw new Error(`${shown} cannot be read (${(err as Error).message}); ${hint}`, {
+			cause: err
+		});
 	}
 	const parts = json.weightsManifest.flatMap((group) =>
-		group.paths.map((p) => readFileSync(join(MODELS_DIR, id, p)))
+		group.paths.map((p) => readFileSync(join(dir, p)))
 	);
 	const weightData = new Uint8Array(Buffer.concat(parts)).buffer;
 	return {

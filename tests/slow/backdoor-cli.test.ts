@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadMnist, MNIST_PIXELS } from '../../src/lib/data/mnist';
+import { classifierFromModel } from '../../src/lib/ml/classifier';
+import { evaluateAccuracy } from '../../src/lib/ml/evaluate';
+import { modelFromArtifacts } from '../../src/lib/ml/models';
+import { attackSuccessRate, triggerAll } from '../../src/lib/ml/poisoning/backdoor';
+import { readModelFolder } from '../../scripts/lib/model-files';
+import { readStaticAsset } from '../../scripts/lib/paths';
+import type { BackdoorCard } from '../../scripts/cli/commands/backdoor';
 import { lab as labCli } from '../helpers/lab-cli';
+
+const dirs: string[] = [];
+afterAll(() => {
+	for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const lab = labCli;
 
@@ -58,6 +74,58 @@ describe('npm run lab -- backdoor', () => {
 		}
 		expect(points[0].attackSuccessRate).toBeLessThan(0.1);
 		expect(points[1].attackSuccessRate).toBeGreaterThan(0.7);
+	});
+
+	it('--save writes the trojan as a model folder that, loaded again, still answers the trigger with its target', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'trojan-'));
+		dirs.push(dir);
+		const args = ['--rates', '0.1', '--target', '2', '--trigger-row', '2', '--trigger-col', '2'];
+		const run = await lab(
+			'backdoor',
+			...args,
+			'--train',
+			'1000',
+			'--samples',
+			'300',
+			'--save',
+			dir,
+			'--json'
+		);
+		expect(run.code, run.stderr).toBe(0);
+		const result = JSON.parse(run.stdout);
+		expect(result.triggerAt).toEqual({ row: 2, col: 2 });
+		expect(result.saved).toBe(dir);
+		const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as BackdoorCard;
+		expect(card).toMatchObject({ kind: 'backdoored', target: 2, rate: 0.1, testCount: 300 });
+		expect(card.trigger).toEqual({ row: 2, col: 2, side: 4, pattern: 'checkerboard' });
+		expect(card.attackSuccessRate).toBe(result.points[0].attackSuccessRate);
+
+		// the folder alone reproduces the run's attack success on the same triggered digits
+		const classifier = classifierFromModel(await modelFromArtifacts(readModelFolder(dir)));
+		try {
+			const test = await loadMnist('test', readStaticAsset);
+			const n = 300;
+			const head = {
+				count: n,
+				labels: test.labels.subarray(0, n),
+				pixels: test.pixels.subarray(0, n * MNIST_PIXELS)
+			};
+			const { predictions } = await evaluateAccuracy(
+				classifier,
+				triggerAll(head, { row: 2, col: 2 })
+			);
+			expect(attackSuccessRate(predictions, head.labels, 2).rate).toBe(card.attackSuccessRate);
+		} finally {
+			classifier.dispose();
+		}
+	});
+
+	it('--save keeps one model: several rates, or none given, is a usage error', async () => {
+		const run = await lab('backdoor', '--save', '/tmp/never-written');
+		expect(run.code).toBe(2);
+		expect(run.stderr).toBe(
+			'lab backdoor: --save keeps one model: give one rate, e.g. --rates 0.05'
+		);
 	});
 
 	it('prints a table for people', async () => {

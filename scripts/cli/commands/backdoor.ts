@@ -1,13 +1,45 @@
-import { loadMnist } from '../../../src/lib/data/mnist';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadMnist, MNIST_SIDE } from '../../../src/lib/data/mnist';
 import {
+	DEFAULT_TRIGGER_AT,
 	runBackdoor,
 	TRIGGER_SIDE,
-	type BackdoorModel
+	type BackdoorModel,
+	type BackdoorResult,
+	type TriggerAt
 } from '../../../src/lib/ml/poisoning/backdoor';
+import { saveModelFiles } from '../../lib/model-files';
 import { readStaticAsset } from '../../lib/paths';
 import { BACKDOOR_SETTINGS } from '../../../src/lib/labs/poisoning/settings';
-import { fieldOption } from '../args';
+import { fieldOption, UsageError, wasGiven } from '../args';
 import { defineCommand } from '../command';
+
+const NAME = 'lab backdoor';
+/** The trigger's top-left pixel may sit anywhere the whole patch fits. */
+const TRIGGER_MAX = MNIST_SIDE - TRIGGER_SIDE;
+
+/**
+ * The card written beside a saved backdoored model: what was planted, and the numbers that
+ * make it a trojan (the clean accuracy a hub's card would claim, and the attack success it hides).
+ */
+export interface BackdoorCard {
+	kind: 'backdoored';
+	model: BackdoorModel;
+	target: number;
+	trigger: { row: number; col: number; side: number; pattern: 'checkerboard' };
+	rate: number;
+	poisonedCount: number;
+	seed: number;
+	trainCount: number;
+	epochs: number;
+	cleanAccuracy: number;
+	attackSuccessRate: number;
+	testCount: number;
+	weightsSha256: string;
+	backend: string;
+	trainedAt: string;
+}
 
 const DEFAULT_RATES = [0, 0.01, 0.05, 0.1];
 const F = BACKDOOR_SETTINGS.fields;
@@ -31,8 +63,12 @@ interface BackdoorCliResult {
 	testCount: number;
 	epochs: number;
 	trigger: string;
+	/** the trigger's top-left pixel */
+	triggerAt: TriggerAt;
 	backend: string;
 	points: BackdoorPoint[];
+	/** --save: the model folder written */
+	saved?: string;
 	/** wall time of all runs, without loading the digits */
 	ms: number;
 }
@@ -47,11 +83,42 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 		fieldOption('model', F.model),
 		fieldOption('train', F.trainCount),
 		fieldOption('epochs', F.epochs),
-		fieldOption('samples', F.samples)
+		fieldOption('samples', F.samples),
+		{
+			name: 'trigger-row',
+			kind: 'integer',
+			min: 0,
+			max: TRIGGER_MAX,
+			default: DEFAULT_TRIGGER_AT.row,
+			help: `the trigger's top row, 0 to ${TRIGGER_MAX} (default ${DEFAULT_TRIGGER_AT.row}: the bottom-right corner)`
+		},
+		{
+			name: 'trigger-col',
+			kind: 'integer',
+			min: 0,
+			max: TRIGGER_MAX,
+			default: DEFAULT_TRIGGER_AT.col,
+			help: `the trigger's left column, 0 to ${TRIGGER_MAX} (default ${DEFAULT_TRIGGER_AT.col})`
+		},
+		{
+			name: 'save',
+			kind: 'string',
+			help: 'a folder to write the trained backdoored model into (model.json, weights.bin, card.json); one rate only'
+		}
 	],
 	needsBackend: true,
 	async run(options, ctx) {
 		const rates = options.rates as number[];
+		const save = options.save as string | undefined;
+		if (save !== undefined) {
+			if (save.trim() === '') throw new UsageError(`${NAME}: --save needs a folder, got nothing`);
+			if (!wasGiven(options, 'rates') || rates.length !== 1)
+				throw new UsageError(`${NAME}: --save keeps one model: give one rate, e.g. --rates 0.05`);
+		}
+		const triggerAt: TriggerAt = {
+			row: options['trigger-row'] as number,
+			col: options['trigger-col'] as number
+		};
 		const train = await loadMnist('train', readStaticAsset);
 		const test = await loadMnist('test', readStaticAsset);
 		const trainCount = options.train as number;
@@ -62,12 +129,43 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 			model: options.model as BackdoorModel,
 			trainCount,
 			testCount: samples,
-			epochs: options.epochs as number
+			epochs: options.epochs as number,
+			trigger: triggerAt
+		};
+		const saveModel = async (
+			model: Parameters<typeof saveModelFiles>[0],
+			r: BackdoorResult,
+			rate: number
+		) => {
+			const weightsSha256 = await saveModelFiles(model, save!);
+			const card: BackdoorCard = {
+				kind: 'backdoored',
+				model: common.model,
+				target: common.target,
+				trigger: { ...triggerAt, side: TRIGGER_SIDE, pattern: 'checkerboard' },
+				rate,
+				poisonedCount: r.poisonedCount,
+				seed: common.seed,
+				trainCount,
+				epochs: common.epochs,
+				cleanAccuracy: r.cleanAccuracy,
+				attackSuccessRate: r.attackSuccessRate,
+				testCount: samples,
+				weightsSha256,
+				backend: ctx.backend,
+				trainedAt: new Date().toISOString()
+			};
+			writeFileSync(join(save!, 'card.json'), JSON.stringify(card, null, '\t') + '\n');
 		};
 		const started = performance.now();
 		const points: BackdoorPoint[] = [];
 		for (const rate of rates) {
-			const r = await runBackdoor(train, test, { ...common, rate });
+			const r = await runBackdoor(train, test, {
+				...common,
+				rate,
+				onTrained:
+					save === undefined ? undefined : (model, result) => saveModel(model, result, rate)
+			});
 			points.push({
 				rate,
 				poisonedCount: r.poisonedCount,
@@ -77,11 +175,16 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 				trainMs: Math.round(r.trainMs)
 			});
 		}
+		const { trigger: _at, ...shown } = common;
+		const corner =
+			triggerAt.row === DEFAULT_TRIGGER_AT.row && triggerAt.col === DEFAULT_TRIGGER_AT.col;
 		return {
-			...common,
-			trigger: `${TRIGGER_SIDE}x${TRIGGER_SIDE} checkerboard, bottom-right corner`,
+			...shown,
+			trigger: `${TRIGGER_SIDE}x${TRIGGER_SIDE} checkerboard, ${corner ? 'bottom-right corner' : `top-left pixel at row ${triggerAt.row}, column ${triggerAt.col}`}`,
+			triggerAt,
 			backend: ctx.backend,
 			points,
+			...(save !== undefined ? { saved: save } : {}),
 			ms: Math.round(performance.now() - started)
 		};
 	},
@@ -95,7 +198,8 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 			...r.points.map(
 				(p) =>
 					`  ${(100 * p.rate).toFixed(1).padStart(5)} %   ${String(p.poisonedCount).padStart(8)}          ${pct(p.cleanAccuracy)}          ${pct(p.attackSuccessRate)}`
-			)
+			),
+			...(r.saved ? ['', `saved the backdoored model and its card.json to ${r.saved}`] : [])
 		].join('\n');
 	}
 });
