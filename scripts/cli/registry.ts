@@ -8,6 +8,7 @@ import { info } from './commands/info';
 import { invert } from './commands/invert';
 import { robustness } from './commands/robustness';
 import { poison } from './commands/poison';
+import { scan } from './commands/scan';
 
 export const COMMANDS: Command<never>[] = [
 	info as Command<never>,
@@ -17,5 +18,6 @@ export const COMMANDS: Command<never>[] = [
 	backdoor as Command<never>,
 	dpTrain as Command<never>,
 	extract as Command<never>,
-	invert as Command<never>
+	invert as Command<never>,
+	scan as Command<never>
 ];

@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../scripts/cli/registry';
 import { labProcess } from '../helpers/lab-cli';
+import { signedCopy } from '../helpers/signed-model';
+
+// scan reads a signed model folder: a copy of mnist-softmax signed here by a fresh key
+const SCAN_ROOT = join(tmpdir(), `lab-smoke-scan-${process.pid}`);
+beforeAll(() => signedCopy('mnist-softmax', SCAN_ROOT));
+afterAll(() => rmSync(SCAN_ROOT, { recursive: true, force: true }));
 
 // One real `npm run lab` process per command: the shell entry, exit code and JSON shape. The
 // commands' behaviour is tested in-process (tests/unit/cli.test.ts, tests/slow/*-cli.test.ts).
@@ -34,6 +43,15 @@ const SMOKE: Record<string, { argv: string[]; keys: string[]; minBytes?: number 
 		argv: ['--model', 'few-shot', '--per-class', '1', '--steps', '10', '--class', 'all'],
 		keys: ['points', 'attackAccuracy', 'recoveredRate', 'meanDistanceGap'],
 		minBytes: 65_537
+	},
+	scan: {
+		argv: [
+			'--model',
+			join(SCAN_ROOT, 'mnist-softmax'),
+			'--public-key',
+			join(SCAN_ROOT, 'mnist-softmax.pub')
+		],
+		keys: ['files', 'signature', 'failed', 'integrityOk']
 	}
 };
 
