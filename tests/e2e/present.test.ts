@@ -9,6 +9,7 @@ import { SCENES as ADVERSARIAL_SCENES } from '../../src/lib/labs/adversarial/sce
 import { SCENES as POISONING_SCENES } from '../../src/lib/labs/poisoning/scenes';
 import { SCENES as EXTRACTION_SCENES } from '../../src/lib/labs/extraction/scenes';
 import { SCENES as PRIVACY_SCENES } from '../../src/lib/labs/privacy/scenes';
+import { SCENES as INVERSION_SCENES } from '../../src/lib/labs/inversion/scenes';
 
 /** A script as the `?script=` parameter: base64url of its JSON (src/lib/present/script.ts). */
 const scriptParam = (script: object) => Buffer.from(JSON.stringify(script)).toString('base64url');
@@ -127,7 +128,8 @@ const LABS = [
 	{ path: 'labs/adversarial/', scenes: ADVERSARIAL_SCENES },
 	{ path: 'labs/poisoning/', scenes: POISONING_SCENES },
 	{ path: 'labs/extraction/', scenes: EXTRACTION_SCENES },
-	{ path: 'labs/privacy/', scenes: PRIVACY_SCENES }
+	{ path: 'labs/privacy/', scenes: PRIVACY_SCENES },
+	{ path: 'labs/inversion/', scenes: INVERSION_SCENES }
 ];
 
 for (const { path, scenes } of LABS) {

@@ -15,19 +15,22 @@ import { SCENES as adversarial } from '../../src/lib/labs/adversarial/scenes';
 import { SCENES as poisoning } from '../../src/lib/labs/poisoning/scenes';
 import { SCENES as extraction } from '../../src/lib/labs/extraction/scenes';
 import { SCENES as privacy } from '../../src/lib/labs/privacy/scenes';
+import { SCENES as inversion } from '../../src/lib/labs/inversion/scenes';
 import { URL_PARAMS as A } from '../../src/lib/labs/adversarial/settings';
 import { BACKDOOR_URL_PARAMS as BD, URL_PARAMS as P } from '../../src/lib/labs/poisoning/settings';
 import { URL_PARAMS as E } from '../../src/lib/labs/extraction/settings';
 import { URL_PARAMS as R } from '../../src/lib/labs/privacy/settings';
+import { URL_PARAMS as I } from '../../src/lib/labs/inversion/settings';
 
-const ALL = [adversarial, poisoning, extraction, privacy];
+const ALL = [adversarial, poisoning, extraction, privacy, inversion];
 
 describe('scenes', () => {
 	it.each([
 		[adversarial, [A]],
 		[poisoning, [P, BD]],
 		[extraction, [E]],
-		[privacy, [R]]
+		[privacy, [R]],
+		[inversion, [I]]
 	] as const)('every scene of %# is a valid, complete link of its lab', (list, schemas) => {
 		const ids = list.scenes.map((s) => s.id);
 		expect(new Set(ids).size).toBe(ids.length);

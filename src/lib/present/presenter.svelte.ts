@@ -12,13 +12,19 @@ import { SCENES as ADVERSARIAL } from '$lib/labs/adversarial/scenes';
 import { SCENES as EXTRACTION } from '$lib/labs/extraction/scenes';
 import { SCENES as POISONING } from '$lib/labs/poisoning/scenes';
 import { SCENES as PRIVACY } from '$lib/labs/privacy/scenes';
-import type { LabId } from '$lib/runs/run';
-import { findScene, sceneQuery, type LabScenes, type Scene } from './scene';
+import { SCENES as INVERSION } from '$lib/labs/inversion/scenes';
+import { findScene, sceneQuery, type LabScenes, type Scene, type SceneLab } from './scene';
 import { readScriptParam, scriptParam, ScriptError, type Script } from './script';
 import type { Shortcut } from './shortcuts';
 
 /** Every lab's scenes, for scripts and the composer. */
-export const ALL_SCENES: readonly LabScenes[] = [ADVERSARIAL, POISONING, EXTRACTION, PRIVACY];
+export const ALL_SCENES: readonly LabScenes[] = [
+	ADVERSARIAL,
+	POISONING,
+	EXTRACTION,
+	PRIVACY,
+	INVERSION
+];
 
 /** The scene `id` of `lab`, or undefined when either is unknown. */
 export function labScene(lab: string, id: string | null): Scene | undefined {
@@ -26,11 +32,12 @@ export function labScene(lab: string, id: string | null): Scene | undefined {
 	return list && findScene(list, id);
 }
 
-export const LAB_PATHS: Record<LabId, string> = {
+export const LAB_PATHS: Record<SceneLab, string> = {
 	adversarial: resolve('/labs/adversarial/'),
 	poisoning: resolve('/labs/poisoning/'),
 	extraction: resolve('/labs/extraction/'),
-	privacy: resolve('/labs/privacy/')
+	privacy: resolve('/labs/privacy/'),
+	inversion: resolve('/labs/inversion/')
 };
 
 /** What a lab page lends the presenter while it is on screen. */

@@ -4,7 +4,10 @@
  * lab's long run, and carries two or three lines of speaker notes. Each lab lists its scenes in
  * src/lib/labs/<lab>/scenes.ts; `?scene=<id>` opens one. Framework-free.
  */
-import type { LabId } from '$lib/runs/run';
+import type { LabEntry } from '$lib/labs/catalogue';
+
+/** A lab of the catalogue (scenes belong to labs, whether or not they keep runs on a shelf). */
+export type SceneLab = LabEntry['id'];
 
 /** A long run a scene shows, by the name the lab's page gives it. */
 export type SceneRun =
@@ -17,7 +20,8 @@ export type SceneRun =
 	| 'equation'
 	| 'steal'
 	| 'compare'
-	| 'knn';
+	| 'knn'
+	| 'gallery';
 
 export interface Scene {
 	/** short, stable, in the URL: ?scene=<id> */
@@ -33,7 +37,7 @@ export interface Scene {
 }
 
 export interface LabScenes {
-	lab: LabId;
+	lab: SceneLab;
 	scenes: readonly Scene[];
 }
 

@@ -4,11 +4,10 @@
  * link (`?script=` base64url of compact JSON) or as a small JSON file, and a malformed one names
  * the step and field at fault and loads nothing. Framework-free.
  */
-import { LAB_IDS, type LabId } from '$lib/runs/run';
-import type { LabScenes } from './scene';
+import type { LabScenes, SceneLab } from './scene';
 
 export type ScriptStep =
-	| { kind: 'scene'; lab: LabId; scene: string; title?: string }
+	| { kind: 'scene'; lab: SceneLab; scene: string; title?: string }
 	| { kind: 'question'; title: string };
 
 export interface Script {
@@ -59,8 +58,9 @@ export function checkScript(value: unknown, scenes: readonly LabScenes[]): Scrip
 		if (kind !== 'scene')
 			throw new ScriptError(`${at}: kind must be scene or question, got ${shown(kind)}`);
 		const lab = own(step, 'lab');
-		if (!(LAB_IDS as readonly unknown[]).includes(lab))
-			throw new ScriptError(`${at}: lab must be one of ${LAB_IDS.join(', ')}, got ${shown(lab)}`);
+		const labs = scenes.map((s) => s.lab);
+		if (!(labs as readonly unknown[]).includes(lab))
+			throw new ScriptError(`${at}: lab must be one of ${labs.join(', ')}, got ${shown(lab)}`);
 		const list = scenes.find((s) => s.lab === lab);
 		const scene = own(step, 'scene');
 		if (!list?.scenes.some((s) => s.id === scene))
@@ -68,7 +68,7 @@ export function checkScript(value: unknown, scenes: readonly LabScenes[]): Scrip
 				`${at}: the ${String(lab)} lab has no scene ${shown(scene)} (it has ${list?.scenes.map((s) => s.id).join(', ') ?? 'none'})`
 			);
 		const t = title(own(step, 'title'), `${at}: title`, false);
-		return { kind, lab: lab as LabId, scene: scene as string, ...(t ? { title: t } : {}) };
+		return { kind, lab: lab as SceneLab, scene: scene as string, ...(t ? { title: t } : {}) };
 	});
 	return { title: title(own(value, 'title') ?? 'Lecture', 'title', true)!, steps: out };
 }
