@@ -57,6 +57,9 @@ interface FewShotEntry {
 	promise: Promise<FewShotModel>;
 }
 
+/** how long each kept privacy model took to train */
+const trainMs = new WeakMap<PrivacyDigitModel, number>();
+
 interface PrivacyEntry {
 	key: string;
 	promise: Promise<PrivacyDigitModel>;
@@ -272,23 +275,26 @@ export class InversionLab {
 		if (!entry) {
 			const started = performance.now();
 			const promise = trainPrivacyDigitModel(train, test, sigma, seed, signal).then((m) => {
-				const p = this.params;
-				if (!this.#destroyed && p.sigma === sigma && p.seed === seed)
-					this.privacyInfo = {
-						sigma,
-						seed,
-						trainMs: performance.now() - started,
-						epsilon: m.privacy.epsilon,
-						accuracy: m.privacy.accuracy,
-						members: m.privacy.members
-					};
+				trainMs.set(m, performance.now() - started);
 				return m;
 			});
 			entry = { key, promise };
 			this.#privacy.set(key, entry);
 			promise.catch(() => this.#privacy.delete(key));
 		}
-		return entry.promise;
+		const model = await entry.promise;
+		// shown for the settings on screen, also when the model was trained earlier and kept
+		const p = this.params;
+		if (!this.#destroyed && p.sigma === sigma && p.seed === seed)
+			this.privacyInfo = {
+				sigma,
+				seed,
+				trainMs: trainMs.get(model) ?? 0,
+				epsilon: model.privacy.epsilon,
+				accuracy: model.privacy.accuracy,
+				members: model.privacy.members
+			};
+		return model;
 	}
 
 	/** Trains what the current settings need before anything is inverted, so its numbers show. */
