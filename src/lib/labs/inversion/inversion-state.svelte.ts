@@ -5,9 +5,9 @@
  * itself is the core's runInversion; the trained models live in private fields and are disposed
  * by destroy() (and when the backend that holds them is replaced).
  */
-import { MNIST_PIXELS, MNIST_SPLITS, type DigitSet } from '$lib/data/mnist';
-import { argmax } from '$lib/base/argmax';
-import { disposeMlp, mlpPredict, type Mlp } from '$lib/ml/mlp';
+import { digitBatch, MNIST_SPLITS, type DigitSet } from '$lib/data/mnist';
+import { disposeMlp, type Mlp } from '$lib/ml/mlp';
+import { mlpAccuracy } from '$lib/ml/privacy/membership';
 import { queriesPerStep } from '$lib/ml/inversion/black-box';
 import { runInversion, type InversionRun } from '$lib/ml/inversion/experiment';
 import {
@@ -65,14 +65,6 @@ interface PrivacyEntry {
 	promise: Promise<PrivacyDigitModel>;
 }
 
-/** Share of `rows` digits (pixels in [0, 1]) the model's top class gets right. */
-async function accuracyOn(mlp: Mlp, pixels: Float32Array, labels: ArrayLike<number>) {
-	const probs = await mlpPredict(mlp, pixels);
-	let right = 0;
-	for (let i = 0; i < labels.length; i++) if (argmax(probs, i * 10, 10) === labels[i]) right++;
-	return right / labels.length;
-}
-
 /** Frees a model once its training settles (a failed training has freed its own). */
 function disposeWhenDone(model: Promise<Mlp | FewShotModel | PrivacyDigitModel>) {
 	void model
@@ -89,8 +81,7 @@ function disposeWhenDone(model: Promise<Mlp | FewShotModel | PrivacyDigitModel>)
 /** The held-out digits past the evaluator's own: what both models are scored on. */
 function restOfHeldOut(test: DigitSet) {
 	const from = Math.min(EVALUATOR_DIGITS, test.count);
-	const pixels = new Float32Array((test.count - from) * MNIST_PIXELS);
-	for (let i = 0; i < pixels.length; i++) pixels[i] = test.pixels[from * MNIST_PIXELS + i] / 255;
+	const pixels = digitBatch(test, from, test.count);
 	return { pixels, labels: test.labels.subarray(from), count: test.count - from };
 }
 
@@ -220,7 +211,7 @@ export class InversionLab {
 				async (mlp) => {
 					const rest = restOfHeldOut(test);
 					try {
-						const accuracy = await accuracyOn(mlp, rest.pixels, rest.labels);
+						const accuracy = await mlpAccuracy(mlp, rest.pixels, rest.labels);
 						if (this.#evaluator === entry && !this.#destroyed) {
 							this.evaluatorAccuracy = accuracy;
 							this.evaluatorScoredOn = rest.count;
@@ -250,7 +241,7 @@ export class InversionLab {
 		}
 		const model = await entry.promise;
 		const rest = restOfHeldOut(test);
-		const accuracy = await accuracyOn(model.mlp, rest.pixels, rest.labels);
+		const accuracy = await mlpAccuracy(model.mlp, rest.pixels, rest.labels);
 		const p = this.params;
 		if (!this.#destroyed && p.k === k && p.seed === seed)
 			this.fewShotInfo = { k, seed, trainMs: model.trainMs, accuracy, scoredOn: rest.count };
