@@ -1,6 +1,7 @@
 /**
- * npm run train [-- --only <id>]: trains the three shipped digit models on the training split
- * and writes models/<id>/{model.json, weights.bin, card.json, MODEL_CARD.md}. Runs on the WASM
+ * npm run train [-- --only <id>|shelf]: trains the three shipped digit models on the training split
+ * and writes models/<id>/{model.json, weights.bin, card.json, MODEL_CARD.md}, then the
+ * supply-chain lab's shelf of signed mnist-cnn copies (scripts/shelf.ts). Runs on the WASM
  * backend in Node (the lab's own Conv2DBackpropFilter kernel makes CNN training possible there);
  * seeded, so a rerun reproduces the committed weights.
  */
@@ -20,6 +21,7 @@ import { initNodeBackend } from './lib/node-tf';
 import { saveModelFiles } from './lib/model-files';
 import { MODELS_DIR, readStaticAsset } from './lib/paths';
 import { SPLIT_SEED } from './data-split';
+import { writeShelf } from './shelf';
 
 interface Recipe {
 	build: (seed: number) => tfl.LayersModel;
@@ -80,7 +82,14 @@ async function main() {
 	try {
 		const options = parseOptions(
 			process.argv.slice(2),
-			[{ name: 'only', kind: 'choice', choices: MODEL_IDS, help: 'train just this model' }],
+			[
+				{
+					name: 'only',
+					kind: 'choice',
+					choices: [...MODEL_IDS, 'shelf'],
+					help: 'train just this model, or just rebuild the supply-chain shelf from mnist-cnn'
+				}
+			],
 			'npm run train'
 		);
 		only = options.only as string | undefined;
@@ -148,6 +157,7 @@ async function main() {
 		);
 		model.dispose();
 	}
+	if (!only || only === 'shelf' || only === 'mnist-cnn') await writeShelf(train, test);
 	console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

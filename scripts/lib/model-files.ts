@@ -1,6 +1,6 @@
 // Reading and writing tfjs LayersModels as files in Node (tfjs-node's file:// handler is not
 // available here, so this is the small equivalent).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -8,6 +8,11 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelPath, type ModelId } from '../../src/lib/ml/models';
 import { parseModelCard, type ModelCard } from '../../src/lib/ml/model-card';
 import { MODELS_DIR, ROOT } from './paths';
+import {
+	artifactsFromFiles,
+	parseModelJson,
+	weightFiles
+} from '../../src/lib/supply-chain/model-folder';
 
 const WEIGHTS_FILE = 'weights.bin';
 
@@ -48,26 +53,19 @@ export function readModelFolder(
 	shown = join(dir, 'model.json'),
 	hint = 'give a tfjs model folder'
 ): tf.io.ModelArtifacts {
-	let json: {
-		modelTopology: object;
-		weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-	};
+	let jsonBytes: Uint8Array;
 	try {
-		json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+		jsonBytes = readFileSync(join(dir, 'model.json'));
 	} catch (err) {
 		throw new Error(`${shown} cannot be read (${(err as Error).message}); ${hint}`, {
 			cause: err
 		});
 	}
-	const parts = json.weightsManifest.flatMap((group) =>
-		group.paths.map((p) => readFileSync(join(dir, p)))
-	);
-	const weightData = new Uint8Array(Buffer.concat(parts)).buffer;
-	return {
-		modelTopology: json.modelTopology,
-		weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-		weightData
-	};
+	const shownFile = (name: string) => (name === 'model.json' ? shown : join(dir, name));
+	const files: Record<string, Uint8Array> = { 'model.json': jsonBytes };
+	for (const name of weightFiles(parseModelJson(jsonBytes, shown)))
+		if (existsSync(join(dir, name))) files[name] = readFileSync(join(dir, name));
+	return artifactsFromFiles(files, shownFile);
 }
 
 export function readModelCard(id: ModelId): ModelCard {

@@ -178,6 +178,11 @@ export interface BackdoorOptions {
 	/** seeds the choice of poisoned digits, the weights and the batch order */
 	seed: number;
 	model?: BackdoorModel;
+	/**
+	 * Fine-tune this model on the poisoned digits instead of training a fresh one (a hub's model
+	 * trojaned by whoever re-uploads it). runBackdoor owns it from here and disposes it.
+	 */
+	start?: tfl.LayersModel;
 	/** training digits used, from the start of the split (default 4,000) */
 	trainCount?: number;
 	/** test digits scored, from the start of the split (default all) */
@@ -253,25 +258,24 @@ export async function runBackdoor(
 	opts: BackdoorOptions
 ): Promise<BackdoorResult> {
 	const model = opts.model ?? BACKDOOR_DEFAULTS.model;
-	const trainCount = opts.trainCount ?? BACKDOOR_DEFAULTS.trainCount;
-	const epochs = opts.epochs ?? BACKDOOR_DEFAULTS.epochs;
-	checkCount('trainCount', trainCount);
-	checkCount('epochs', epochs);
-	if (opts.testCount !== undefined) checkCount('testCount', opts.testCount);
-	const { set: poisonedTrain, poisoned } = poisonDigits(
-		head(train, trainCount),
-		opts.rate,
-		opts.target,
-		opts.seed,
-		opts.trigger
-	);
-	const cleanTest = head(test, opts.testCount ?? test.count);
-	const triggeredTest = triggerAll(cleanTest, opts.trigger);
-	throwIfAborted(opts.signal);
-
-	const layers = model === 'cnn' ? buildCnn(opts.seed) : buildSoftmax(opts.seed);
+	const layers = opts.start ?? (model === 'cnn' ? buildCnn(opts.seed) : buildSoftmax(opts.seed));
 	const classifier: Classifier = classifierFromModel(layers);
 	try {
+		const trainCount = opts.trainCount ?? BACKDOOR_DEFAULTS.trainCount;
+		const epochs = opts.epochs ?? BACKDOOR_DEFAULTS.epochs;
+		checkCount('trainCount', trainCount);
+		checkCount('epochs', epochs);
+		if (opts.testCount !== undefined) checkCount('testCount', opts.testCount);
+		const { set: poisonedTrain, poisoned } = poisonDigits(
+			head(train, trainCount),
+			opts.rate,
+			opts.target,
+			opts.seed,
+			opts.trigger
+		);
+		const cleanTest = head(test, opts.testCount ?? test.count);
+		const triggeredTest = triggerAll(cleanTest, opts.trigger);
+		throwIfAborted(opts.signal);
 		const started = performance.now();
 		await trainClassifier(classifier, poisonedTrain, {
 			epochs,
