@@ -128,6 +128,17 @@ describe('npm run lab -- backdoor', () => {
 		);
 	});
 
+	it('--from: a folder that is not a model, or --model beside it, is one line and exit 2', async () => {
+		const missing = await lab('backdoor', '--from', '/tmp/no-such-model-folder', '--rates', '0.1');
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toMatch(
+			/^lab backdoor: --from: \/tmp\/no-such-model-folder\/model\.json cannot be read \(.*\); give a tfjs model folder$/
+		);
+		const both = await lab('backdoor', '--from', 'mnist-cnn', '--model', 'softmax');
+		expect(both.code).toBe(2);
+		expect(both.stderr).toBe('lab backdoor: --from fine-tunes that model; leave out --model');
+	});
+
 	it('prints a table for people', async () => {
 		const run = await lab(
 			'backdoor',

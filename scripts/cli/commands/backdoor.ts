@@ -9,7 +9,8 @@ import {
 	type BackdoorResult,
 	type TriggerAt
 } from '../../../src/lib/ml/poisoning/backdoor';
-import { saveModelFiles } from '../../lib/model-files';
+import { readModelArtifacts, readModelFolder, saveModelFiles } from '../../lib/model-files';
+import { modelFromArtifacts, MODEL_IDS, type ModelId } from '../../../src/lib/ml/models';
 import { readStaticAsset } from '../../lib/paths';
 import { BACKDOOR_SETTINGS } from '../../../src/lib/labs/poisoning/settings';
 import { fieldOption, UsageError, wasGiven } from '../args';
@@ -30,6 +31,8 @@ export interface BackdoorCard {
 	trigger: { row: number; col: number; side: number; pattern: 'checkerboard' };
 	rate: number;
 	poisonedCount: number;
+	/** the model it was fine-tuned from (--from), or null when trained from scratch */
+	from: string | null;
 	seed: number;
 	trainCount: number;
 	epochs: number;
@@ -59,6 +62,8 @@ interface BackdoorCliResult {
 	target: number;
 	seed: number;
 	model: BackdoorModel;
+	/** --from: the model fine-tuned, or null for a fresh one */
+	from: string | null;
 	trainCount: number;
 	testCount: number;
 	epochs: number;
@@ -101,6 +106,11 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 			help: `the trigger's left column, 0 to ${TRIGGER_MAX} (default ${DEFAULT_TRIGGER_AT.col})`
 		},
 		{
+			name: 'from',
+			kind: 'string',
+			help: 'fine-tune this model instead of training a fresh one: a shipped id (mnist-cnn) or a tfjs model folder'
+		},
+		{
 			name: 'save',
 			kind: 'string',
 			help: 'a folder to write the trained backdoored model into (model.json, weights.bin, card.json); one rate only'
@@ -119,6 +129,25 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 			row: options['trigger-row'] as number,
 			col: options['trigger-col'] as number
 		};
+		const from = options.from as string | undefined;
+		if (from !== undefined && from.trim() === '')
+			throw new UsageError(`${NAME}: --from needs a model id or folder, got nothing`);
+		if (from !== undefined && wasGiven(options, 'model'))
+			throw new UsageError(`${NAME}: --from fine-tunes that model; leave out --model`);
+		let fromArtifacts: ReturnType<typeof readModelFolder> | undefined;
+		if (from !== undefined) {
+			try {
+				fromArtifacts = (MODEL_IDS as readonly string[]).includes(from)
+					? readModelArtifacts(from as ModelId)
+					: readModelFolder(from);
+			} catch (err) {
+				throw new UsageError(`${NAME}: --from: ${(err as Error).message}`);
+			}
+		}
+		const startModel = () => (fromArtifacts ? modelFromArtifacts(fromArtifacts) : undefined);
+		const fromKind: BackdoorModel | undefined =
+			fromArtifacts &&
+			(JSON.stringify(fromArtifacts.modelTopology).includes('"Conv2D"') ? 'cnn' : 'softmax');
 		const train = await loadMnist('train', readStaticAsset);
 		const test = await loadMnist('test', readStaticAsset);
 		const trainCount = options.train as number;
@@ -126,7 +155,7 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 		const common = {
 			target: options.target as number,
 			seed: options.seed as number,
-			model: options.model as BackdoorModel,
+			model: fromKind ?? (options.model as BackdoorModel),
 			trainCount,
 			testCount: samples,
 			epochs: options.epochs as number,
@@ -145,6 +174,7 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 				trigger: { ...triggerAt, side: TRIGGER_SIDE, pattern: 'checkerboard' },
 				rate,
 				poisonedCount: r.poisonedCount,
+				from: from ?? null,
 				seed: common.seed,
 				trainCount,
 				epochs: common.epochs,
@@ -163,6 +193,7 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 			const r = await runBackdoor(train, test, {
 				...common,
 				rate,
+				start: await startModel(),
 				onTrained:
 					save === undefined ? undefined : (model, result) => saveModel(model, result, rate)
 			});
@@ -180,6 +211,7 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 			triggerAt.row === DEFAULT_TRIGGER_AT.row && triggerAt.col === DEFAULT_TRIGGER_AT.col;
 		return {
 			...shown,
+			from: from ?? null,
 			trigger: `${TRIGGER_SIDE}x${TRIGGER_SIDE} checkerboard, ${corner ? 'bottom-right corner' : `top-left pixel at row ${triggerAt.row}, column ${triggerAt.col}`}`,
 			triggerAt,
 			backend: ctx.backend,
@@ -192,7 +224,7 @@ export const backdoor = defineCommand<BackdoorCliResult>({
 		const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)} %`;
 		return [
 			`BadNets backdoor (Gu et al. 2017): ${r.trigger} -> class ${r.target}, seed ${r.seed}`,
-			`${r.model}, ${r.trainCount} training digits x ${r.epochs} epochs, ${r.testCount} test digits, ${r.backend}, ${(r.ms / 1000).toFixed(2)} s`,
+			`${r.from ? `${r.from} fine-tuned on` : `${r.model},`} ${r.trainCount} training digits x ${r.epochs} epochs, ${r.testCount} test digits, ${r.backend}, ${(r.ms / 1000).toFixed(2)} s`,
 			'',
 			'    rate   poisoned   clean accuracy   attack success',
 			...r.points.map(

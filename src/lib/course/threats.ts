@@ -149,7 +149,7 @@ export const THREATS: readonly Threat[] = [
 			'Teams download datasets and pretrained weights they did not make and cannot fully inspect. An attacker who publishes or alters one reaches every model built on it; a backdoor in a base model can survive fine-tuning.',
 		atlas: ['AML.T0019', 'AML.T0058', 'AML.T0010.002', 'AML.T0010.003'],
 		owasp: ['ML06', 'ML07'],
-		lab: 'poisoning'
+		lab: 'supply-chain'
 	},
 	{
 		id: 'retraining-feedback-skew',
@@ -270,7 +270,7 @@ export const THREATS: readonly Threat[] = [
 			'Whoever can write to the model file can change its behaviour directly, by editing weights to plant a backdoor or by embedding code that runs when the file is loaded. Signing artefacts and verifying them at load time closes this path.',
 		atlas: ['AML.T0018', 'AML.T0018.002', 'AML.T0076'],
 		owasp: ['ML10'],
-		lab: null
+		lab: 'supply-chain'
 	},
 	{
 		id: 'ml-library-compromise',
@@ -281,7 +281,7 @@ export const THREATS: readonly Threat[] = [
 			'Training and serving code pulls in many packages, container images and model-loading formats. A malicious or hijacked dependency runs with the pipeline’s privileges and can read data, alter models or open a way in.',
 		atlas: ['AML.T0010.001', 'AML.T0011.001', 'AML.T0011.000', 'AML.T0010.004'],
 		owasp: ['ML06'],
-		lab: null
+		lab: 'supply-chain'
 	}
 ];
 

@@ -6,7 +6,7 @@
 import { resolve } from '$app/paths';
 
 export interface LabEntry {
-	id: 'adversarial' | 'poisoning' | 'extraction' | 'privacy' | 'inversion';
+	id: 'adversarial' | 'poisoning' | 'extraction' | 'privacy' | 'inversion' | 'supply-chain';
 	title: string;
 	summary: string;
 	href: string | null;
@@ -47,5 +47,12 @@ export const LABS: readonly LabEntry[] = [
 		summary:
 			'Recover what a class looks like from a model’s confidence alone (MI-Face), white box or through the API, and see how near it comes to the few training photos behind it.',
 		href: resolve('/labs/inversion/')
+	},
+	{
+		id: 'supply-chain',
+		title: 'Supply chain',
+		summary:
+			'Seven downloads of the same model: which do hashes and a signature catch, which only a behaviour scan (Neural Cleanse, STRIP) finds, and why a pickled model can run code as it loads.',
+		href: resolve('/labs/supply-chain/')
 	}
 ];

@@ -37,7 +37,8 @@ export const LAB_PATHS: Record<SceneLab, string> = {
 	poisoning: resolve('/labs/poisoning/'),
 	extraction: resolve('/labs/extraction/'),
 	privacy: resolve('/labs/privacy/'),
-	inversion: resolve('/labs/inversion/')
+	inversion: resolve('/labs/inversion/'),
+	'supply-chain': resolve('/labs/supply-chain/')
 };
 
 /** What a lab page lends the presenter while it is on screen. */

@@ -37,7 +37,7 @@ export interface ShelfCopy {
 
 /** The trojan planted in the shelf's backdoored copy. */
 export const SHELF_BACKDOOR = {
-	target: 7,
+	target: 8,
 	trigger: { row: 23, col: 23 },
 	rate: 0.1,
 	epochs: 5,

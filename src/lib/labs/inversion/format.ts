@@ -2,7 +2,7 @@
 import { queriesPerStep } from '$lib/ml/inversion/black-box';
 import type { ShownRun } from './inversion-state.svelte';
 
-export const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+export { pct } from '$lib/base/format';
 
 /** Why row `r` of a run stopped, in words. */
 export function stopText(shown: ShownRun, r: number): string {

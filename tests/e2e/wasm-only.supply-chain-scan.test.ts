@@ -1,0 +1,38 @@
+import { SHELF_BACKDOOR } from '../../src/lib/supply-chain/shelf';
+import { test, expect, hooks } from './fixtures';
+
+// Neural Cleanse takes ~9 s on WASM and far longer on SwiftShader's WebGL; the scan's numbers are
+// the core's (tests/slow/scan-cli.test.ts checks them on two more trojans), so the page is checked
+// on WASM only.
+test('Neural Cleanse on the page flags the signed trojan’s target and shows the planted trigger beside the reversed ones', async ({
+	page,
+	open
+}) => {
+	await open('labs/supply-chain/');
+	await expect(page.getByTestId('shelf-status')).toHaveText(/^checked \d+ copies$/, {
+		timeout: 60_000
+	});
+	const before = await hooks(page).numTensors();
+	await page.getByTestId('use-trojaned').click();
+	await page.getByTestId('scan-button').click();
+	await expect(page.getByTestId('nc-verdict')).toContainText(
+		`Flagged: class ${SHELF_BACKDOOR.target} (anomaly index above 2)`,
+		{ timeout: 90_000 }
+	);
+	const triggers = page.getByTestId('nc-triggers');
+	await expect(triggers.getByRole('img', { name: /^reversed trigger for class \d/ })).toHaveCount(
+		10
+	);
+	await expect(
+		triggers.getByRole('img', { name: /^the trigger that was really planted/ })
+	).toBeVisible();
+	const index = parseFloat(
+		(await page.getByTestId(`nc-index-${SHELF_BACKDOOR.target}`).textContent())!.replace(
+			'index ',
+			''
+		)
+	);
+	expect(index).toBeGreaterThan(2);
+	expect(await hooks(page).numTensors()).toBe(before);
+	await expect(page.getByRole('alert')).toHaveCount(0);
+});
