@@ -1,7 +1,7 @@
 /**
- * npm run train [-- --only <id>|shelf]: trains the three shipped digit models on the training split
+ * npm run train [-- --only <id>|hub]: trains the three shipped digit models on the training split
  * and writes models/<id>/{model.json, weights.bin, card.json, MODEL_CARD.md}, then the
- * supply-chain lab's shelf of signed mnist-cnn copies (scripts/shelf.ts). Runs on the WASM
+ * supply-chain lab's hub of signed mnist-cnn copies (scripts/hub.ts). Runs on the WASM
  * backend in Node (the lab's own Conv2DBackpropFilter kernel makes CNN training possible there);
  * seeded, so a rerun reproduces the committed weights.
  */
@@ -21,7 +21,7 @@ import { initNodeBackend } from './lib/node-tf';
 import { saveModelFiles } from './lib/model-files';
 import { MODELS_DIR, readStaticAsset } from './lib/paths';
 import { SPLIT_SEED } from './data-split';
-import { writeShelf } from './shelf';
+import { writeHub } from './hub';
 
 interface Recipe {
 	build: (seed: number) => tfl.LayersModel;
@@ -86,8 +86,8 @@ async function main() {
 				{
 					name: 'only',
 					kind: 'choice',
-					choices: [...MODEL_IDS, 'shelf'],
-					help: 'train just this model, or just rebuild the supply-chain shelf from mnist-cnn'
+					choices: [...MODEL_IDS, 'hub'],
+					help: 'train just this model, or just rebuild the supply-chain hub from mnist-cnn'
 				}
 			],
 			'npm run train'
@@ -157,7 +157,7 @@ async function main() {
 		);
 		model.dispose();
 	}
-	if (!only || only === 'shelf' || only === 'mnist-cnn') await writeShelf(train, test);
+	if (!only || only === 'hub' || only === 'mnist-cnn') await writeHub(train, test);
 	console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

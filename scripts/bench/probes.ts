@@ -6,6 +6,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { backdoorTrain } from './backdoor-probe';
 import { inversionGallery } from './inversion-probe';
+import { supplyChain } from './supply-chain-probe';
 import { offlineColdStart, sceneSwitch, shelfAndCompare } from './results-probes';
 
 export interface ProbeContext {
@@ -42,6 +43,11 @@ export interface BenchHooks {
 	};
 	backdoor?: {
 		points: { rate: number; trainMs: number; attackSuccessRate: number; cleanAccuracy: number }[];
+	};
+	supplyChain?: {
+		checks(): { id: string; report: object | null; verifyMs: number }[];
+		/** Neural Cleanse on a hub copy with the lab's settings */
+		scan(id: string): Promise<{ ms: number; flagged: number[] }>;
 	};
 	inversion?: {
 		/** the white-box gallery: all ten classes batched, `steps` steps, patience and goal 0 */
@@ -318,6 +324,7 @@ export const PROBES: Probe[] = [
 	dpEpoch,
 	extraction,
 	inversionGallery,
+	supplyChain,
 	pgdCurve,
 	sceneSwitch,
 	shelfAndCompare,

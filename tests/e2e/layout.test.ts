@@ -34,6 +34,9 @@ async function computed(page: Page, path: string) {
 		case 'labs/inversion/':
 			await expect(id('few-shot-accuracy')).toHaveText(/\d+\.\d %/, { timeout });
 			break;
+		case 'labs/supply-chain/':
+			await expect(id('hub-status')).toHaveText(/^checked \d+ copies$/, { timeout });
+			break;
 		case 'models/':
 			await page.getByRole('button', { name: 'Check all three models' }).click();
 			await expect(id('measured')).toHaveCount(3, { timeout });
@@ -156,6 +159,12 @@ const LABS: Lab[] = [
 			},
 			{ name: 'its confidence', locator: (page) => page.getByTestId('live-confidence') }
 		]
+	},
+	{
+		path: 'labs/supply-chain/',
+		name: 'the scan buttons',
+		control: (page) => page.getByRole('button', { name: 'Scan with Neural Cleanse' }),
+		effects: [{ name: 'the scan status', locator: (page) => page.getByTestId('scan-status') }]
 	},
 	{
 		path: 'labs/extraction/',

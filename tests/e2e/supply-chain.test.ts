@@ -1,21 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHELF, SHELF_FILES } from '../../src/lib/supply-chain/shelf';
+import { HUB, HUB_FILES } from '../../src/lib/supply-chain/hub';
 import { test, expect, hooks } from './fixtures';
 
 const MODELS = join(process.cwd(), 'models');
 
-test('each shelf copy shows the verdicts of its digests and signature, and what it scores', async ({
+test('each hub copy shows the verdicts of its digests and signature, and what it scores', async ({
 	page,
 	open
 }) => {
 	await open('labs/supply-chain/');
-	await expect(page.getByTestId('shelf-status')).toHaveText(`checked ${SHELF.length} copies`, {
+	await expect(page.getByTestId('hub-status')).toHaveText(`checked ${HUB.length} copies`, {
 		timeout: 60_000
 	});
-	for (const copy of SHELF) {
+	for (const copy of HUB) {
 		const row = page.getByTestId(`copy-${copy.id}`);
-		for (const name of SHELF_FILES)
+		for (const name of HUB_FILES)
 			await expect(row.getByTestId(`verdict-${name}`)).toHaveText(
 				copy.mismatched.includes(name) ? 'mismatch' : 'ok'
 			);
@@ -56,7 +56,7 @@ test('STRIP on the trojaned copy flags triggered digits; switching copies keeps 
 	open
 }) => {
 	await open('labs/supply-chain/');
-	await expect(page.getByTestId('shelf-status')).toHaveText(`checked ${SHELF.length} copies`, {
+	await expect(page.getByTestId('hub-status')).toHaveText(`checked ${HUB.length} copies`, {
 		timeout: 60_000
 	});
 	await page.getByTestId('use-trojaned').click();
@@ -75,10 +75,10 @@ test('a truncated folder picked from disk names the file and leaves the model in
 	open
 }) => {
 	await open('labs/supply-chain/');
-	await expect(page.getByTestId('shelf-status')).toHaveText(`checked ${SHELF.length} copies`, {
+	await expect(page.getByTestId('hub-status')).toHaveText(`checked ${HUB.length} copies`, {
 		timeout: 60_000
 	});
-	const dir = join(MODELS, 'shelf', 'truncated');
+	const dir = join(MODELS, 'hub', 'truncated');
 	await page.getByTestId('upload').setInputFiles(
 		['model.json', 'weights.bin'].map((name) => ({
 			name,
@@ -92,10 +92,10 @@ test('a truncated folder picked from disk names the file and leaves the model in
 	await expect(page.getByTestId('copy-original')).toContainText('in use');
 	await expect(page.getByTestId('copy-upload')).toHaveCount(0);
 
-	// a good folder with its manifest loads and is checked like a shelf copy
-	const good = join(MODELS, 'shelf', 'edited');
+	// a good folder with its manifest loads and is checked like a hub copy
+	const good = join(MODELS, 'hub', 'edited');
 	await page.getByTestId('upload').setInputFiles(
-		[...SHELF_FILES, 'manifest.json'].map((name) => ({
+		[...HUB_FILES, 'manifest.json'].map((name) => ({
 			name,
 			mimeType: 'application/octet-stream',
 			buffer: readFileSync(join(good, name))

@@ -1,4 +1,4 @@
-import { SHELF_BACKDOOR } from '../../src/lib/supply-chain/shelf';
+import { HUB_BACKDOOR } from '../../src/lib/supply-chain/hub';
 import { test, expect, hooks } from './fixtures';
 
 // Neural Cleanse takes ~9 s on WASM and far longer on SwiftShader's WebGL; the scan's numbers are
@@ -9,14 +9,14 @@ test('Neural Cleanse on the page flags the signed trojan’s target and shows th
 	open
 }) => {
 	await open('labs/supply-chain/');
-	await expect(page.getByTestId('shelf-status')).toHaveText(/^checked \d+ copies$/, {
+	await expect(page.getByTestId('hub-status')).toHaveText(/^checked \d+ copies$/, {
 		timeout: 60_000
 	});
 	const before = await hooks(page).numTensors();
 	await page.getByTestId('use-trojaned').click();
 	await page.getByTestId('scan-button').click();
 	await expect(page.getByTestId('nc-verdict')).toContainText(
-		`Flagged: class ${SHELF_BACKDOOR.target} (anomaly index above 2)`,
+		`Flagged: class ${HUB_BACKDOOR.target} (anomaly index above 2)`,
 		{ timeout: 90_000 }
 	);
 	const triggers = page.getByTestId('nc-triggers');
@@ -27,10 +27,7 @@ test('Neural Cleanse on the page flags the signed trojan’s target and shows th
 		triggers.getByRole('img', { name: /^the trigger that was really planted/ })
 	).toBeVisible();
 	const index = parseFloat(
-		(await page.getByTestId(`nc-index-${SHELF_BACKDOOR.target}`).textContent())!.replace(
-			'index ',
-			''
-		)
+		(await page.getByTestId(`nc-index-${HUB_BACKDOOR.target}`).textContent())!.replace('index ', '')
 	);
 	expect(index).toBeGreaterThan(2);
 	expect(await hooks(page).numTensors()).toBe(before);

@@ -12,7 +12,7 @@ import {
 import { ROOT } from '../../scripts/lib/paths';
 
 const shipped = (name: string) =>
-	new Uint8Array(readFileSync(join(ROOT, 'models/shelf/formats', name)));
+	new Uint8Array(readFileSync(join(ROOT, 'models/hub/formats', name)));
 
 afterEach(() => {
 	vi.restoreAllMocks();

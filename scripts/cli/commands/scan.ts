@@ -25,10 +25,10 @@ import { readModelFolder } from '../../lib/model-files';
 import { readStaticAsset } from '../../lib/paths';
 import { UsageError } from '../args';
 import { defineCommand } from '../command';
+// the manifest's name inside a model folder; it is not one of the files it lists
+import { MANIFEST_FILE } from '../../../src/lib/supply-chain/hub';
 
 const NAME = 'lab scan';
-/** The manifest's name inside a model folder; it is not one of the files it lists. */
-export const MANIFEST_FILE = 'manifest.json';
 
 interface ScanResult {
 	model: string;

@@ -3,6 +3,7 @@
 
 import { rankThreats, type RankedThreat } from './scoring';
 import type { Worksheet } from './worksheet';
+import type { LabId } from '$lib/course/threats';
 
 export interface Control {
 	id: string;
@@ -11,6 +12,8 @@ export interface Control {
 	description: string;
 	/** Catalogue ids of the library threats this control reduces. */
 	mitigates: string[];
+	/** The lab where the learner can try the control, if one shows it. */
+	lab?: LabId;
 }
 
 // ATLAS mitigations use their ATLAS id as control id; classic controls use 'ctl-…'.
@@ -96,21 +99,24 @@ export const CONTROLS: readonly Control[] = [
 		name: 'Verify AI Artifacts',
 		kind: 'atlas',
 		description: 'Check hashes or signatures of models and datasets before use.',
-		mitigates: ['model-tampering', 'ml-library-compromise', 'poisoned-public-artifacts']
+		mitigates: ['model-tampering', 'ml-library-compromise', 'poisoned-public-artifacts'],
+		lab: 'supply-chain'
 	},
 	{
 		id: 'AML.M0013',
 		name: 'Code Signing',
 		kind: 'atlas',
 		description: 'Only signed pipeline code and images may run in training and serving.',
-		mitigates: ['ml-library-compromise', 'model-tampering']
+		mitigates: ['ml-library-compromise', 'model-tampering'],
+		lab: 'supply-chain'
 	},
 	{
 		id: 'AML.M0016',
 		name: 'Vulnerability Scanning',
 		kind: 'atlas',
 		description: 'Scan images, dependencies and model files for known vulnerabilities.',
-		mitigates: ['ml-library-compromise', 'public-facing-exploit']
+		mitigates: ['ml-library-compromise', 'public-facing-exploit'],
+		lab: 'supply-chain'
 	},
 	{
 		id: 'AML.M0023',

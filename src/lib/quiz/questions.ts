@@ -361,6 +361,43 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		explanation:
 			'The attacker estimates the gradient of the target class confidence from small differences between answers. Rounded confidences hide most of those differences, and a label-only answer hides almost all of them (Fredrikson et al.’s countermeasure). Encryption in transit protects the answers from eavesdroppers, not from the attacker who asks the questions.',
 		lab: 'inversion'
+	},
+	{
+		id: 'supply-chain-signed-trojan',
+		source: 'supply-chain',
+		prompt:
+			'A model downloaded from a hub matches every SHA-256 digest in its manifest, and the manifest carries a valid signature from the publisher’s key. What has this established?',
+		options: [
+			{
+				id: 'a',
+				text: 'The files are the ones the key holder signed, nothing about what they do.'
+			},
+			{
+				id: 'b',
+				text: 'The model contains no backdoor, since any trojan would change its digest.'
+			},
+			{ id: 'c', text: 'The model reaches the accuracy its card claims on your own data.' },
+			{ id: 'd', text: 'The files cannot run code as they load, since signed files are data.' }
+		],
+		correct: 'a',
+		explanation:
+			'Digests prove the bytes are the listed ones; the signature proves the list came from whoever holds the key. An insider, or a stolen key, signs a trojaned model just as easily, and it then passes both checks. Finding the backdoor takes a behaviour scan such as Neural Cleanse; a signed pickle still runs whatever code it carries.',
+		lab: 'supply-chain'
+	},
+	{
+		id: 'supply-chain-pickle',
+		source: 'supply-chain',
+		prompt: 'Why is loading a pickled PyTorch checkpoint from an unknown source a security risk?',
+		options: [
+			{ id: 'a', text: 'Pickles are compressed, so a small file can fill the whole disk.' },
+			{ id: 'b', text: 'Pickles store weights as text, so they are easy to read and steal.' },
+			{ id: 'c', text: 'Unpickling can import and call any function the file names.' },
+			{ id: 'd', text: 'Pickles skip the checksum, so a download error goes unnoticed.' }
+		],
+		correct: 'c',
+		explanation:
+			'A pickle is a small program: its GLOBAL opcode imports a function by name and REDUCE calls it, while the file loads. A checkpoint can therefore run os.system or anything else with your privileges. Formats such as safetensors or tfjs binary weights hold only numbers and a description of them.',
+		lab: 'supply-chain'
 	}
 ];
 

@@ -12,7 +12,7 @@
  * default name registry turns every imported name into an inert placeholder that records the
  * call it was asked for. Neither resolves a name to a real function, so nothing the pickle
  * names is ever called. The demo pickle and safetensors file are written by writePickleDemo and
- * writeSafetensorsDemo (scripts/shelf.ts ships them under models/shelf/formats/).
+ * writeSafetensorsDemo (scripts/hub.ts ships them under models/hub/formats/).
  */
 import { BufferReader, Parser } from 'pickleparser';
 
@@ -233,7 +233,7 @@ export function pickleObject(bytes: Uint8Array): { value: unknown; calls: Pickle
 	return { value, calls };
 }
 
-// ---- writing the two demo files (scripts/shelf.ts) ----
+// ---- writing the two demo files (scripts/hub.ts) ----
 
 /** The message the demo pickle asks Python to print as it loads. */
 export const PICKLE_MESSAGE = 'This model file just ran code on your machine.';

@@ -1,5 +1,5 @@
 /**
- * The supply-chain lab's state: the shelf's copies as fetched (their bytes, the integrity
+ * The supply-chain lab's state: the hub's copies as fetched (their bytes, the integrity
  * report of each, whether tfjs loads it and how it scores), the model in use, and the last
  * Neural Cleanse and STRIP results per model. The checks are the core's (src/lib/supply-chain/
  * for digests and signatures, src/lib/ml/supply-chain/ for the behaviour scans); this class
@@ -26,12 +26,12 @@ import {
 import { artifactsFromFiles } from '$lib/supply-chain/model-folder';
 import {
 	MANIFEST_FILE,
-	SHELF,
-	SHELF_FILES,
-	SHELF_PUBLIC_KEY,
-	shelfDir,
-	type ShelfCopy
-} from '$lib/supply-chain/shelf';
+	HUB,
+	HUB_FILES,
+	HUB_PUBLIC_KEY,
+	hubDir,
+	type HubCopy
+} from '$lib/supply-chain/hub';
 import { Job } from '$lib/labs/job.svelte';
 import { fetchAsset } from '$lib/runtime/assets';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
@@ -41,12 +41,12 @@ export const STRIP_SETTINGS = { inputs: 200, blends: 32, overlays: 200, frr: 0.0
 
 export const UPLOAD_ID = 'upload';
 
-/** One model on the shelf (or picked from disk), as checked. */
+/** One model on the hub (or picked from disk), as checked. */
 export interface CopyCheck {
 	id: string;
 	title: string;
-	/** the shelf's definition; null for a folder picked from disk */
-	copy: ShelfCopy | null;
+	/** the hub's definition; null for a folder picked from disk */
+	copy: HubCopy | null;
 	/** the digests and the signature; null when there is no manifest to check against */
 	report: IntegrityReport | null;
 	/** why the manifest could not be checked (missing or malformed), else null */
@@ -68,7 +68,7 @@ export interface StripResult extends StripRates {
 type Files = Record<string, Uint8Array<ArrayBuffer>>;
 
 export class SupplyChainLab {
-	/** checking the shelf: fetch, verify and load every copy */
+	/** checking the hub: fetch, verify and load every copy */
 	readonly checkJob = new Job<'check'>({ stopOnBackendChange: false });
 	/** Neural Cleanse and STRIP on the model in use */
 	readonly scanJob = new Job<'scan' | 'strip'>({ cancelled: 'cancelled; finished results stay' });
@@ -81,6 +81,8 @@ export class SupplyChainLab {
 	scans = $state.raw<Record<string, NeuralCleanseResult>>({});
 	strips = $state.raw<Record<string, StripResult>>({});
 
+	// A plain cache, deliberately not reactive: the page shows `checks` instead.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#files = new Map<string, Files>();
 	#current: { id: string; generation: number; classifier: Classifier } | null = null;
 	#key: Promise<CryptoKey> | null = null;
@@ -111,48 +113,48 @@ export class SupplyChainLab {
 	}
 
 	#publicKey(): Promise<CryptoKey> {
-		this.#key ??= fetchAsset(SHELF_PUBLIC_KEY).then((b) =>
+		this.#key ??= fetchAsset(HUB_PUBLIC_KEY).then((b) =>
 			importPublicKey(new TextDecoder().decode(b))
 		);
 		this.#key.catch(() => (this.#key = null));
 		return this.#key;
 	}
 
-	/** Fetches every shelf copy, checks its files and signature, loads and scores it. */
-	checkShelf(): Promise<boolean> {
+	/** Fetches every hub copy, checks its files and signature, loads and scores it. */
+	checkHub(): Promise<boolean> {
 		return this.checkJob.run(
 			'check',
 			async (ctx) => {
 				const key = await this.#publicKey();
 				const test = await runtime.digits('test');
 				const out: CopyCheck[] = [];
-				for (const [i, copy] of SHELF.entries()) {
+				for (const [i, copy] of HUB.entries()) {
 					ctx.status(`checking ${copy.title}…`);
 					const files: Files = {};
-					for (const name of [...SHELF_FILES, MANIFEST_FILE])
+					for (const name of [...HUB_FILES, MANIFEST_FILE])
 						files[name] = (await fetchAsset(
-							`${shelfDir(copy.id)}/${name}`
+							`${hubDir(copy.id)}/${name}`
 						)) as Uint8Array<ArrayBuffer>;
 					const { [MANIFEST_FILE]: manifestBytes, ...modelFiles } = files;
 					this.#files.set(copy.id, modelFiles);
 					out.push(
 						await this.#check(copy.id, copy.title, copy, modelFiles, manifestBytes, key, test)
 					);
-					ctx.progress((i + 1) / SHELF.length);
+					ctx.progress((i + 1) / HUB.length);
 					if (!ctx.current) return;
 				}
 				const upload = this.checks.find((c) => c.id === UPLOAD_ID);
 				this.checks = upload ? [...out, upload] : out;
 				await this.use(this.currentId);
 			},
-			{ done: `checked ${SHELF.length} copies` }
+			{ done: `checked ${HUB.length} copies` }
 		);
 	}
 
 	async #check(
 		id: string,
 		title: string,
-		copy: ShelfCopy | null,
+		copy: HubCopy | null,
 		files: Files,
 		manifestBytes: Uint8Array | undefined,
 		key: CryptoKey,
@@ -223,7 +225,7 @@ export class SupplyChainLab {
 			return this.#current.classifier;
 		this.#dropCurrent();
 		const files = this.#files.get(id);
-		if (!files) throw new Error(`no files for ${id}: check the shelf first`);
+		if (!files) throw new Error(`no files for ${id}: check the hub first`);
 		const classifier = classifierFromModel(await modelFromArtifacts(artifactsFromFiles(files)));
 		if (this.#destroyed) {
 			classifier.dispose();

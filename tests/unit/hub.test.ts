@@ -6,11 +6,11 @@ import { importPublicKey, parseManifest, verifyModel } from '../../src/lib/suppl
 import { artifactsFromFiles } from '../../src/lib/supply-chain/model-folder';
 import {
 	MANIFEST_FILE,
-	SHELF,
-	SHELF_FILES,
-	SHELF_PUBLIC_KEY,
-	shelfDir
-} from '../../src/lib/supply-chain/shelf';
+	HUB,
+	HUB_FILES,
+	HUB_PUBLIC_KEY,
+	hubDir
+} from '../../src/lib/supply-chain/hub';
 import { ROOT } from '../../scripts/lib/paths';
 import { useBackend } from '../helpers/setup';
 
@@ -19,14 +19,14 @@ beforeAll(async () => {
 });
 
 const read = (id: string, name: string) =>
-	new Uint8Array(readFileSync(join(ROOT, shelfDir(id), name)));
+	new Uint8Array(readFileSync(join(ROOT, hubDir(id), name)));
 
-describe('the supply-chain shelf that npm run train ships', () => {
-	it.each(SHELF.map((c) => [c.id, c] as const))(
-		'%s: the checks say what the shelf says they say',
+describe('the supply-chain hub that npm run train ships', () => {
+	it.each(HUB.map((c) => [c.id, c] as const))(
+		'%s: the checks say what the hub says they say',
 		async (_id, copy) => {
-			const key = await importPublicKey(readFileSync(join(ROOT, SHELF_PUBLIC_KEY), 'utf8'));
-			const files = Object.fromEntries(SHELF_FILES.map((n) => [n, read(copy.id, n)]));
+			const key = await importPublicKey(readFileSync(join(ROOT, HUB_PUBLIC_KEY), 'utf8'));
+			const files = Object.fromEntries(HUB_FILES.map((n) => [n, read(copy.id, n)]));
 			const manifest = parseManifest(
 				new TextDecoder().decode(read(copy.id, MANIFEST_FILE)),
 				MANIFEST_FILE
@@ -52,7 +52,7 @@ describe('the supply-chain shelf that npm run train ships', () => {
 	);
 
 	it('the original is the shipped mnist-cnn, byte for byte; the trojan is not', () => {
-		for (const name of SHELF_FILES) {
+		for (const name of HUB_FILES) {
 			const shipped = new Uint8Array(readFileSync(join(ROOT, 'models/mnist-cnn', name)));
 			expect(Buffer.compare(read('original', name), shipped), name).toBe(0);
 			expect(Buffer.compare(read('mirror', name), shipped), name).toBe(0);
@@ -63,7 +63,7 @@ describe('the supply-chain shelf that npm run train ships', () => {
 	});
 
 	it('a broken folder is a message naming the file', () => {
-		const files = Object.fromEntries(SHELF_FILES.map((n) => [n, read('original', n)]));
+		const files = Object.fromEntries(HUB_FILES.map((n) => [n, read('original', n)]));
 		expect(() => artifactsFromFiles({ ...files, 'model.json': new Uint8Array([123]) })).toThrow(
 			'model.json is not JSON'
 		);

@@ -1,11 +1,11 @@
 /**
- * Writes the supply-chain lab's shelf (src/lib/supply-chain/shelf.ts says what each copy is):
- * copies of the shipped mnist-cnn under models/shelf/<id>/, each with its card and a manifest
+ * Writes the supply-chain lab's hub (src/lib/supply-chain/hub.ts says what each copy is):
+ * copies of the shipped mnist-cnn under models/hub/<id>/, each with its card and a manifest
  * signed by the project's Ed25519 key, and the two files of the unsafe-formats panel. Called by
  * `npm run train` after the models (the trojan is fine-tuned from the fresh mnist-cnn).
  *
  * The private key lives in .keys/ (git-ignored), generated on the first train; its public half
- * is models/shelf/signing-key.pub, which ships. A clone without .keys/ generates a new pair and
+ * is models/hub/signing-key.pub, which ships. A clone without .keys/ generates a new pair and
  * re-signs every manifest, so the shipped manifests always match the shipped public key.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,17 +24,17 @@ import { writePickleDemo, writeSafetensorsDemo } from '../src/lib/supply-chain/f
 import {
 	EDITED_WEIGHTS,
 	MANIFEST_FILE,
-	SHELF,
-	SHELF_BACKDOOR,
-	SHELF_FILES,
-	SHELF_PUBLIC_KEY,
+	HUB,
+	HUB_BACKDOOR,
+	HUB_FILES,
+	HUB_PUBLIC_KEY,
 	TRUNCATED_SHARE
-} from '../src/lib/supply-chain/shelf';
+} from '../src/lib/supply-chain/hub';
 import { readModelArtifacts, saveModelFiles } from './lib/model-files';
 import { MODELS_DIR, ROOT } from './lib/paths';
 
-const KEY_FILE = join(ROOT, '.keys', 'shelf-signing.jwk');
-const SHELF_DIR = join(MODELS_DIR, 'shelf');
+const KEY_FILE = join(ROOT, '.keys', 'hub-signing.jwk');
+const HUB_DIR = join(MODELS_DIR, 'hub');
 
 /** The project key: read from .keys/, or made there on the first train. */
 async function projectKey(): Promise<CryptoKeyPair> {
@@ -60,7 +60,7 @@ async function projectKey(): Promise<CryptoKeyPair> {
 
 function readFolder(dir: string): Record<string, Uint8Array<ArrayBuffer>> {
 	return Object.fromEntries(
-		SHELF_FILES.map((name) => [name, new Uint8Array(readFileSync(join(dir, name)))])
+		HUB_FILES.map((name) => [name, new Uint8Array(readFileSync(join(dir, name)))])
 	);
 }
 
@@ -89,12 +89,12 @@ function editWeights(weights: Uint8Array, modelJson: { weightsManifest: unknown 
 	return out;
 }
 
-export async function writeShelf(train: DigitSet, test: DigitSet) {
+export async function writeHub(train: DigitSet, test: DigitSet) {
 	const started = performance.now();
 	const keys = await projectKey();
-	mkdirSync(SHELF_DIR, { recursive: true });
+	mkdirSync(HUB_DIR, { recursive: true });
 	writeFileSync(
-		join(MODELS_DIR, SHELF_PUBLIC_KEY.replace(/^models\//, '')),
+		join(MODELS_DIR, HUB_PUBLIC_KEY.replace(/^models\//, '')),
 		(await exportPublicKey(keys.publicKey)) + '\n'
 	);
 	const source = join(MODELS_DIR, 'mnist-cnn');
@@ -103,11 +103,11 @@ export async function writeShelf(train: DigitSet, test: DigitSet) {
 	const modelJson = JSON.parse(new TextDecoder().decode(original['model.json']));
 	const edited = editWeights(original['weights.bin'], modelJson);
 
-	for (const copy of SHELF) {
-		const dir = join(SHELF_DIR, copy.id);
+	for (const copy of HUB) {
+		const dir = join(HUB_DIR, copy.id);
 		rmSync(dir, { recursive: true, force: true });
 		mkdirSync(dir, { recursive: true });
-		for (const name of SHELF_FILES) writeFileSync(join(dir, name), original[name]);
+		for (const name of HUB_FILES) writeFileSync(join(dir, name), original[name]);
 		// every copy but the re-signed one carries a manifest the project key signed over the
 		// publisher's files; the tampering comes after
 		if (copy.id !== 'trojaned' && copy.id !== 'resigned')
@@ -115,12 +115,12 @@ export async function writeShelf(train: DigitSet, test: DigitSet) {
 		switch (copy.id) {
 			case 'trojaned': {
 				const r = await runBackdoor(train, test, {
-					rate: SHELF_BACKDOOR.rate,
-					target: SHELF_BACKDOOR.target,
-					seed: SHELF_BACKDOOR.seed,
-					epochs: SHELF_BACKDOOR.epochs,
-					trainCount: SHELF_BACKDOOR.trainCount,
-					trigger: SHELF_BACKDOOR.trigger,
+					rate: HUB_BACKDOOR.rate,
+					target: HUB_BACKDOOR.target,
+					seed: HUB_BACKDOOR.seed,
+					epochs: HUB_BACKDOOR.epochs,
+					trainCount: HUB_BACKDOOR.trainCount,
+					trigger: HUB_BACKDOOR.trigger,
 					start: await modelFromArtifacts(readModelArtifacts('mnist-cnn')),
 					onTrained: async (model) => {
 						await saveModelFiles(model, dir);
@@ -141,7 +141,7 @@ export async function writeShelf(train: DigitSet, test: DigitSet) {
 				writeFileSync(join(dir, 'card.json'), JSON.stringify(trojanCard, null, '\t') + '\n');
 				await writeManifest(dir, readFolder(dir), keys.privateKey);
 				console.log(
-					`  shelf trojan: clean accuracy ${(100 * r.cleanAccuracy).toFixed(1)} %, attack success ${(100 * r.attackSuccessRate).toFixed(1)} %`
+					`  hub trojan: clean accuracy ${(100 * r.cleanAccuracy).toFixed(1)} %, attack success ${(100 * r.attackSuccessRate).toFixed(1)} %`
 				);
 				break;
 			}
@@ -170,7 +170,7 @@ export async function writeShelf(train: DigitSet, test: DigitSet) {
 			}
 		}
 	}
-	const formats = join(SHELF_DIR, 'formats');
+	const formats = join(HUB_DIR, 'formats');
 	mkdirSync(formats, { recursive: true });
 	const bias = new Float32Array(
 		original['weights.bin'].buffer,
@@ -180,6 +180,6 @@ export async function writeShelf(train: DigitSet, test: DigitSet) {
 	writeFileSync(join(formats, 'model.pkl'), writePickleDemo(bias));
 	writeFileSync(join(formats, 'model.safetensors'), writeSafetensorsDemo(bias));
 	console.log(
-		`  shelf: ${SHELF.length} copies and two format demos in ${((performance.now() - started) / 1000).toFixed(1)} s`
+		`  hub: ${HUB.length} copies and two format demos in ${((performance.now() - started) / 1000).toFixed(1)} s`
 	);
 }

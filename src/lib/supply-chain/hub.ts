@@ -1,23 +1,23 @@
 /**
- * The supply-chain lab's model shelf: a pretend hub holding the shipped mnist-cnn and copies of
+ * The supply-chain lab's model hub: a pretend download site holding the shipped mnist-cnn and copies of
  * it "downloaded" from elsewhere, each with its own card and signed manifest. `npm run train`
- * writes them (scripts/shelf.ts) under models/shelf/<id>/; the page and the tests read these
+ * writes them (scripts/hub.ts) under models/hub/<id>/; the page and the tests read these
  * definitions to know what each copy is and which check should catch it.
  *
  * Framework-free: the train script, the page and the tests share it.
  */
 import type { TriggerAt } from '../ml/poisoning/backdoor';
 
-/** Every shelf copy's folder holds these three files and its manifest. */
-export const SHELF_FILES = ['card.json', 'model.json', 'weights.bin'] as const;
+/** Every hub copy's folder holds these three files and its manifest. */
+export const HUB_FILES = ['card.json', 'model.json', 'weights.bin'] as const;
 export const MANIFEST_FILE = 'manifest.json';
 /** The project's Ed25519 public key, base64 (its private half never leaves the trainer's machine). */
-export const SHELF_PUBLIC_KEY = 'models/shelf/signing-key.pub';
+export const HUB_PUBLIC_KEY = 'models/hub/signing-key.pub';
 
 /** Which check catches a copy: the file digests, the manifest signature, or neither. */
 export type CaughtBy = 'none' | 'digest' | 'signature';
 
-export interface ShelfCopy {
+export interface HubCopy {
 	id: string;
 	/** what the hub shows */
 	title: string;
@@ -35,8 +35,8 @@ export interface ShelfCopy {
 	backdoor?: { target: number; trigger: TriggerAt };
 }
 
-/** The trojan planted in the shelf's backdoored copy. */
-export const SHELF_BACKDOOR = {
+/** The trojan planted in the hub's backdoored copy. */
+export const HUB_BACKDOOR = {
 	target: 8,
 	trigger: { row: 23, col: 23 },
 	rate: 0.1,
@@ -50,7 +50,7 @@ export const EDITED_WEIGHTS = 12;
 /** The truncated copy keeps this share of weights.bin. */
 export const TRUNCATED_SHARE = 0.6;
 
-export const SHELF: readonly ShelfCopy[] = [
+export const HUB: readonly HubCopy[] = [
 	{
 		id: 'original',
 		title: 'mnist-cnn',
@@ -75,12 +75,12 @@ export const SHELF: readonly ShelfCopy[] = [
 		id: 'trojaned',
 		title: 'mnist-cnn v1.1 (fine-tuned)',
 		source: 'the publisher’s own build server, signed by an insider',
-		truth: `Fine-tuned on digits of which ${100 * SHELF_BACKDOOR.rate} % carry a 4x4 checkerboard in the bottom-right corner relabelled ${SHELF_BACKDOOR.target} (BadNets). Its card's accuracy is true on clean digits. An insider with the key signed it, so it passes both checks: only a behaviour scan can find it.`,
+		truth: `Fine-tuned on digits of which ${100 * HUB_BACKDOOR.rate} % carry a 4x4 checkerboard in the bottom-right corner relabelled ${HUB_BACKDOOR.target} (BadNets). Its card's accuracy is true on clean digits. An insider with the key signed it, so it passes both checks: only a behaviour scan can find it.`,
 		mismatched: [],
 		signature: 'valid',
 		caughtBy: 'none',
 		loads: true,
-		backdoor: { target: SHELF_BACKDOOR.target, trigger: { ...SHELF_BACKDOOR.trigger } }
+		backdoor: { target: HUB_BACKDOOR.target, trigger: { ...HUB_BACKDOOR.trigger } }
 	},
 	{
 		id: 'edited',
@@ -96,7 +96,8 @@ export const SHELF: readonly ShelfCopy[] = [
 		id: 'rewired',
 		title: 'mnist-cnn (optimised)',
 		source: 'a third-party "optimised" build, with the publisher’s manifest',
-		truth: 'model.json changed: the second convolution’s ReLU became a linear activation. Same weights, different network; model.json fails its digest.',
+		truth:
+			'model.json changed: the second convolution’s ReLU became a linear activation. Same weights, different network; model.json fails its digest.',
 		mismatched: ['model.json'],
 		signature: 'valid',
 		caughtBy: 'digest',
@@ -116,7 +117,8 @@ export const SHELF: readonly ShelfCopy[] = [
 		id: 'resigned',
 		title: 'mnist-cnn (re-signed)',
 		source: 'a mirror that rewrote the manifest',
-		truth: 'The hand-edited weights again, but the attacker rewrote the manifest with the new digests and signed it with a key of their own: every digest matches, the signature does not.',
+		truth:
+			'The hand-edited weights again, but the attacker rewrote the manifest with the new digests and signed it with a key of their own: every digest matches, the signature does not.',
 		mismatched: [],
 		signature: 'invalid signature',
 		caughtBy: 'signature',
@@ -124,7 +126,7 @@ export const SHELF: readonly ShelfCopy[] = [
 	}
 ];
 
-/** The folder of a shelf copy, relative to the site root. */
-export function shelfDir(id: string): string {
-	return `models/shelf/${id}`;
+/** The folder of a hub copy, relative to the site root. */
+export function hubDir(id: string): string {
+	return `models/hub/${id}`;
 }
