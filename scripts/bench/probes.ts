@@ -34,6 +34,7 @@ export interface Probe {
 export interface BenchHooks {
 	runtime: { numTensors(): number; backend(): string };
 	privacy?: {
+		measureSigmaSolve(targets: number[]): number[];
 		measureEpochs(epochs: number): Promise<{
 			dpEpochMs: number;
 			dpExactEpochMs: number;
@@ -314,6 +315,32 @@ export const extraction: Probe = {
 	}
 };
 
+/**
+ * The privacy lab's target-epsilon solver (the accountant solved for sigma) on the page's default
+ * settings, for targets from 0.5 to 8: `sigmaSolveMs` is the median wall time, `sigmaSolveMaxMs`
+ * the slowest (each after one warm-up solve).
+ */
+export const sigmaSolve: Probe = {
+	name: 'sigmaSolve',
+	async run({ page, open }) {
+		await open('labs/privacy/');
+		await page.waitForFunction(
+			() =>
+				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.privacy !== undefined
+		);
+		const ms = await page.evaluate(() => {
+			const hook = (globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.privacy!;
+			hook.measureSigmaSolve([2]);
+			return hook.measureSigmaSolve([0.5, 1, 1.5, 2, 3, 4, 6, 8]);
+		});
+		const sorted = [...ms].sort((a, b) => a - b);
+		return {
+			sigmaSolveMs: round2((sorted[3] + sorted[4]) / 2),
+			sigmaSolveMaxMs: round2(sorted.at(-1)!)
+		};
+	}
+};
+
 export const PROBES: Probe[] = [
 	coldStart,
 	leaks,
@@ -322,6 +349,7 @@ export const PROBES: Probe[] = [
 	backdoorTrain,
 	poisonSweep,
 	dpEpoch,
+	sigmaSolve,
 	extraction,
 	inversionGallery,
 	supplyChain,

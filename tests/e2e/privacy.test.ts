@@ -33,6 +33,10 @@ test('a training run adds a point to the trade-off chart beside the baseline', a
 	await expect(table.getByRole('row', { name: /non-private/ })).toContainText('∞');
 	const eps = (await page.getByTestId('epsilon').textContent()) ?? '';
 	await expect(table.getByRole('row', { name: /sigma 2/ })).toContainText(eps);
+	// the attack's own audit stands below the accountant's guarantee
+	const audit = table.getByRole('row', { name: /sigma 2/ }).getByTestId('audit-epsilon');
+	await expect(audit).toHaveText(/^\d+\.\d\d$/);
+	expect(parseFloat((await audit.textContent())!)).toBeLessThanOrEqual(parseFloat(eps));
 	await expect(page.getByTestId('leak-verdict')).toContainText('epsilon');
 	// e^eps - 1 is labelled for what it is: pure eps-DP only, not these runs' bound
 	await expect(page.getByText(/holds only for pure epsilon-DP \(delta = 0\)/)).toBeVisible();
@@ -46,4 +50,34 @@ test('a bad value in the link is reported and replaced by the default', async ({
 	);
 	await expect(page.getByTestId('sigma-value')).toHaveText('1.00');
 	await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
+});
+
+test('a target epsilon sets the smallest sigma that meets it; a bad target is named and holds the button', async ({
+	page,
+	open
+}) => {
+	await open('labs/privacy/?sigma=1');
+	const box = page.getByTestId('target-epsilon');
+	const button = page.getByTestId('solve-sigma');
+	await box.fill('2');
+	await button.click();
+	await expect(page.getByTestId('solve-note')).toContainText(
+		/^sigma \d+\.\d{4} gives epsilon [\d.]+ ≤ 2/
+	);
+	const eps = parseFloat((await page.getByTestId('epsilon').textContent())!);
+	expect(eps).toBeLessThanOrEqual(2);
+	expect(eps).toBeGreaterThan(1.9);
+	await expect(page).toHaveURL(/sigma=\d+\.\d{3,4}/);
+
+	await box.fill('abc');
+	await expect(page.getByTestId('solve-note')).toHaveText(
+		'Target epsilon must be a number above 0, got “abc”'
+	);
+	await expect(box).toHaveAttribute('aria-invalid', 'true');
+	await expect(button).toBeDisabled();
+	await box.fill('0.001');
+	await button.click();
+	await expect(page.getByTestId('solve-note')).toContainText("above this lab's 10");
+	// nothing the learner had changed: sigma is still the one that met epsilon 2
+	expect(parseFloat((await page.getByTestId('epsilon').textContent())!)).toBe(eps);
 });

@@ -5,6 +5,7 @@ import {
 	type ChartPalette
 } from '../../src/lib/components/chart-theme';
 import {
+	auditConfig,
 	hasRuns,
 	leakageConfig,
 	liveConfig,
@@ -47,6 +48,7 @@ function run(epsilon: number, over: Partial<RunSummary> = {}): RunSummary {
 		miaAuc: 0.51,
 		miaAdvantage: 0.05,
 		miaChance: 0.08,
+		empiricalEpsilon: 0.3,
 		advantageBound: 0.9,
 		pureDpAdvantageBound: 1,
 		epochMs: 10,
@@ -62,6 +64,7 @@ const datasetsOf = (c: { data: { datasets: object[] } }) => c.data.datasets as D
 const CHARTS = {
 	'privacy against accuracy': tradeoffConfig(runs, baseline, 4.2, PALETTE),
 	'membership inference': leakageConfig(runs, baseline, 1e-5, 4.2, PALETTE),
+	'epsilon audit': auditConfig(runs, 4.2, PALETTE),
 	training: liveConfig(
 		[
 			{ epoch: 1, loss: 0.7, accuracy: 0.6 },
@@ -92,6 +95,17 @@ describe.each(Object.entries(CHARTS))('the %s chart', (_, config) => {
 });
 
 describe('the privacy charts', () => {
+	it('plot each private run’s audit epsilon against its accountant epsilon, under the diagonal', () => {
+		const [points, diagonal] = datasetsOf(auditConfig(runs, 4.2, PALETTE)) as unknown as {
+			data: { x: number; y: number }[];
+		}[];
+		expect(points.data).toEqual([
+			{ x: 1.1, y: 0.3 },
+			{ x: 4.2, y: 0.3 }
+		]);
+		expect(diagonal.data.every((p) => p.x === p.y)).toBe(true);
+	});
+
 	it('have nothing to draw before a run with a finite epsilon or the baseline', () => {
 		expect(hasRuns([], null)).toBe(false);
 		// sigma = 0 runs have an infinite epsilon and are listed in the table, not on the charts

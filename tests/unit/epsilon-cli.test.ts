@@ -58,7 +58,42 @@ describe('npm run lab -- epsilon', () => {
 		expect(result.epsilon).toBeCloseTo(3.008, 3);
 	});
 
+	it('--target-epsilon prints the smallest sigma whose epsilon does not exceed it', async () => {
+		// the setting above (60000 digits, batch 256, 60 epochs, older conversion) reaches epsilon
+		// 3.008 at sigma 1.1
+		const args = [
+			...['--n', '60000', '--batch', '256', '--epochs', '60'],
+			...['--delta', '1e-5', '--conversion', 'older']
+		];
+		const run = await lab('epsilon', ...args, '--target-epsilon', '3.008', '--json');
+		expect(run.code, run.stderr).toBe(0);
+		const r = JSON.parse(run.stdout);
+		expect(r.targetEpsilon).toBe(3.008);
+		expect(r.epsilon).toBeLessThanOrEqual(3.008);
+		expect(r.sigma).toBeGreaterThan(1.09);
+		expect(r.sigma).toBeLessThan(1.11);
+		// and back: that sigma's epsilon, asked the usual way, is the one reported
+		const back = await lab('epsilon', ...args, '--sigma', String(r.sigma), '--json');
+		expect(JSON.parse(back.stdout).epsilon).toBe(r.epsilon);
+		const text = await lab('epsilon', ...args, '--target-epsilon', '1');
+		expect(text.stdout).toMatch(
+			/^sigma \d+\.\d{6}: the smallest noise multiplier whose epsilon \(\d\.\d{6}\) does not exceed 1 at delta/
+		);
+	});
+
 	it.each([
+		[
+			['--q', '0.01', '--steps', '100', '--sigma', '1', '--target-epsilon', '2', '--delta', '1e-5'],
+			'lab epsilon: give --sigma (to get epsilon) or --target-epsilon (to get sigma), not both'
+		],
+		[
+			['--q', '0.01', '--steps', '100', '--delta', '1e-5'],
+			'lab epsilon: --sigma is required (or --target-epsilon to solve for it)'
+		],
+		[
+			['--q', '0.01', '--steps', '100', '--target-epsilon', '0', '--delta', '1e-5'],
+			'lab epsilon: target epsilon must be a number > 0, got 0'
+		],
 		[
 			['--q', '0.01', '--steps', '100', '--n', '60000', '--sigma', '1', '--delta', '1e-5'],
 			'lab epsilon: give either --q and --steps, or --n, --batch and --epochs, not both (got --q, --steps, --n)'

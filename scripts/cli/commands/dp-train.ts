@@ -109,6 +109,7 @@ export const dpTrain = defineCommand<DpTrainResult>({
 			`  ${eps}`,
 			...(r.accountingNote ? [`  note: ${r.accountingNote}`] : []),
 			`  membership inference (loss threshold): AUC ${r.miaAuc.toFixed(3)}, advantage ${r.miaAdvantage.toFixed(3)} (chance: ${r.miaChance.toFixed(3)}); DP allows at most ${r.advantageBound.toFixed(3)}`,
+			`  the attack proves epsilon >= ${r.empiricalEpsilon.toFixed(3)} at 95 % confidence (Jagielski et al. 2020 audit; the accountant's epsilon should stand above it)`,
 			`  ${r.backend}, ${(r.ms / 1000).toFixed(2)} s (${r.epochMs.toFixed(1)} ms per epoch)`
 		].join('\n');
 	}

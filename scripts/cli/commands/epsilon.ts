@@ -1,6 +1,7 @@
 import {
 	epsilonFor,
 	OPACUS_DEFAULT_ORDERS,
+	sigmaFor,
 	stepsFor,
 	type Conversion
 } from '../../../src/lib/ml/privacy/rdp';
@@ -19,6 +20,8 @@ interface EpsilonResult {
 	delta: number;
 	conversion: Conversion;
 	orders: 'opacus' | 'custom';
+	/** --target-epsilon: the epsilon sigma was solved for (then `sigma` is the answer), else null */
+	targetEpsilon: number | null;
 }
 
 /** q and steps from exactly one of the two forms: --q/--steps or --n/--batch/--epochs. */
@@ -57,7 +60,17 @@ export const epsilon = defineCommand<EpsilonResult>({
 		{ name: 'n', kind: 'integer', min: 1, help: 'training set size (with --batch, --epochs)' },
 		{ name: 'batch', kind: 'integer', min: 1, help: 'batch size (with --n, --epochs)' },
 		{ name: 'epochs', kind: 'number', min: 0, help: 'epochs (with --n, --batch)' },
-		{ name: 'sigma', kind: 'number', min: 0, help: 'noise multiplier (required)' },
+		{
+			name: 'sigma',
+			kind: 'number',
+			min: 0,
+			help: 'noise multiplier (this or --target-epsilon)'
+		},
+		{
+			name: 'target-epsilon',
+			kind: 'number',
+			help: 'solve for the smallest sigma whose epsilon does not exceed this (instead of --sigma)'
+		},
 		{ name: 'delta', kind: 'number', help: 'target delta in (0, 1) (required)' },
 		{
 			name: 'orders',
@@ -74,24 +87,27 @@ export const epsilon = defineCommand<EpsilonResult>({
 	],
 	needsBackend: false,
 	async run(options) {
-		for (const k of ['sigma', 'delta']) {
-			if (options[k] === undefined) throw new UsageError(`${NAME}: --${k} is required`);
-		}
-		const sigma = options.sigma as number;
+		const target = options['target-epsilon'] as number | undefined;
+		if (target !== undefined && options.sigma !== undefined)
+			throw new UsageError(
+				`${NAME}: give --sigma (to get epsilon) or --target-epsilon (to get sigma), not both`
+			);
+		if (target === undefined && options.sigma === undefined)
+			throw new UsageError(`${NAME}: --sigma is required (or --target-epsilon to solve for it)`);
+		if (options.delta === undefined) throw new UsageError(`${NAME}: --delta is required`);
 		const delta = options.delta as number;
 		const conversion = options.conversion as Conversion;
 		const custom = options.orders as number[] | undefined;
 		try {
 			const { q, steps } = samplingFrom(options);
-			const { epsilon, order } = epsilonFor({
-				q,
-				sigma,
-				steps,
-				delta,
-				orders: custom ?? OPACUS_DEFAULT_ORDERS,
-				conversion
-			});
+			const orders = custom ?? OPACUS_DEFAULT_ORDERS;
+			const sigma =
+				target === undefined
+					? (options.sigma as number)
+					: sigmaFor({ targetEpsilon: target, q, steps, delta, orders, conversion }).sigma;
+			const { epsilon, order } = epsilonFor({ q, sigma, steps, delta, orders, conversion });
 			return {
+				targetEpsilon: target ?? null,
 				epsilon,
 				order,
 				q,
@@ -109,6 +125,11 @@ export const epsilon = defineCommand<EpsilonResult>({
 	},
 	text(r) {
 		const eps = Number.isFinite(r.epsilon) ? r.epsilon.toFixed(4) : 'infinity (no finite bound)';
+		if (r.targetEpsilon !== null)
+			return [
+				`sigma ${r.sigma.toFixed(6)}: the smallest noise multiplier whose epsilon (${r.epsilon.toFixed(6)}) does not exceed ${r.targetEpsilon} at delta ${r.delta}`,
+				`  q ${r.q}, ${r.steps} steps; ${r.conversion} conversion, ${r.orders === 'opacus' ? "Opacus's default" : 'custom'} orders`
+			].join('\n');
 		return [
 			`epsilon ${eps} at delta ${r.delta}${Number.isNaN(r.order) ? '' : ` (best Renyi order ${r.order})`}`,
 			`  q ${r.q}, sigma ${r.sigma}, ${r.steps} steps; ${r.conversion} conversion, ${r.orders === 'opacus' ? "Opacus's default" : 'custom'} orders`

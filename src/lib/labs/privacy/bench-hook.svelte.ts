@@ -1,7 +1,7 @@
 /**
  * What the bench times in the privacy page (through the test-hook registry, $lib/runtime/
  * test-hooks): DP-SGD against plain SGD per epoch on the page's own data and settings, with the
- * core's measureEpochTimes. Not part of the lab's UI.
+ * core's measureEpochTimes, and the target-epsilon solver. Not part of the lab's UI.
  */
 import { DATASET_INFO, measureEpochTimes, type EpochTimes } from '$lib/ml/privacy/experiment';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
@@ -9,6 +9,14 @@ import type { PrivacyLab } from './privacy-state.svelte';
 
 export function privacyBenchHook(lab: PrivacyLab) {
 	return {
+		/** Wall time (ms) of solving sigma for each target epsilon on the page's settings. */
+		measureSigmaSolve(targets: number[]): number[] {
+			return targets.map((t) => {
+				const r = lab.sigmaForTarget(t);
+				if ('problem' in r) throw new Error(`target epsilon ${t}: ${r.problem}`);
+				return r.ms;
+			});
+		},
 		/** 3 interleaved rounds of `epochs` epochs of each, after a warm-up (see measureEpochTimes). */
 		async measureEpochs(epochs = 5): Promise<EpochTimes> {
 			await runtime.start(window.location.search);

@@ -253,3 +253,48 @@ export function liveConfig(points: EpochPoint[], epochs: number, palette: ChartP
 		}
 	};
 }
+
+/**
+ * The audit beside the guarantee: for each run, the epsilon its membership attack proves at 95 %
+ * confidence (Jagielski et al. 2020) against the accountant's epsilon, with the line where they
+ * would meet. Every point belongs below it; one above would mean a bug or a fluke.
+ */
+export function auditConfig(runs: RunSummary[], current: number, palette: ChartPalette) {
+	const COLOURS = colours(palette);
+	const range = epsRange(runs, current);
+	const sorted = finite(runs).sort((a, b) => a.epsilon - b.epsilon);
+	return {
+		type: 'line',
+		data: {
+			datasets: [
+				{
+					label: 'epsilon the attack proves (95 % lower bound)',
+					data: sorted.map((r) => ({ x: r.epsilon, y: r.empiricalEpsilon })),
+					borderColor: COLOURS.advantage,
+					backgroundColor: COLOURS.advantage,
+					showLine: false,
+					pointStyle: 'triangle',
+					pointRadius: 5
+				},
+				{
+					label: "the accountant's epsilon (audits must stay below)",
+					data: range.map((x) => ({ x, y: x })),
+					borderColor: COLOURS.bound,
+					backgroundColor: COLOURS.bound,
+					pointRadius: 0
+				}
+			]
+		},
+		options: {
+			...base(),
+			scales: {
+				x: epsAxis(range),
+				y: {
+					min: 0,
+					max: Math.max(1, ...sorted.map((r) => 1.2 * r.empiricalEpsilon)),
+					title: { display: true, text: 'epsilon the attack proves' }
+				}
+			}
+		}
+	};
+}

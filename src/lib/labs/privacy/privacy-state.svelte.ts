@@ -10,6 +10,7 @@ import {
 	fraudPrivacyData,
 	mnistPrivacyData,
 	runPrivacyExperiment,
+	sigmaOf,
 	type EpochPoint,
 	type PrivacyData,
 	type PrivacyDataset,
@@ -19,7 +20,7 @@ import { Job } from '$lib/labs/job.svelte';
 import { cliCommand, privacyRun } from '$lib/labs/run-record';
 import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { DEFAULTS, SETTINGS, URL_PARAMS, type PrivacyParams } from './settings';
+import { DEFAULTS, SETTINGS, SIGMA_MAX, URL_PARAMS, type PrivacyParams } from './settings';
 
 /** Noise multipliers the sweep trains, from little privacy to a lot. */
 export const SWEEP_SIGMAS = [0.5, 0.7, 1, 1.5, 2, 3, 5, 8] as const;
@@ -77,6 +78,45 @@ export class PrivacyLab {
 			delta: p.delta
 		});
 	});
+
+	/**
+	 * The noise the current settings need for a target epsilon: the smallest sigma whose epsilon
+	 * does not exceed it, rounded up to 4 decimals (so it still meets the target), or why not.
+	 */
+	sigmaForTarget(
+		targetEpsilon: number
+	): { sigma: number; epsilon: number; ms: number } | { problem: string } {
+		if (!(Number.isFinite(targetEpsilon) && targetEpsilon > 0))
+			return { problem: 'must be a number above 0' };
+		if (this.problems.length) return { problem: 'fix the settings marked below first' };
+		const p = this.params;
+		const members = DATASET_INFO[p.dataset].members;
+		const t0 = performance.now();
+		let solved: { sigma: number };
+		try {
+			solved = sigmaOf(members, {
+				targetEpsilon,
+				batchSize: p.batch,
+				epochs: p.epochs,
+				delta: p.delta
+			});
+		} catch (err) {
+			return { problem: (err as Error).message };
+		}
+		const sigma = Math.ceil(solved.sigma * 1e4) / 1e4;
+		const ms = performance.now() - t0;
+		if (sigma > SIGMA_MAX)
+			return {
+				problem: `needs sigma ${sigma.toFixed(2)}, above this lab's ${SIGMA_MAX}: allow a larger epsilon, fewer epochs or a smaller batch`
+			};
+		const { epsilon } = epsilonOf(members, {
+			sigma,
+			batchSize: p.batch,
+			epochs: p.epochs,
+			delta: p.delta
+		});
+		return { sigma, epsilon, ms };
+	}
 
 	/** runs and baseline of the dataset on screen */
 	shownRuns = $derived(this.runs.filter((r) => r.dataset === this.params.dataset));

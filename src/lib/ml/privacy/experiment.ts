@@ -14,12 +14,13 @@ import { trainDpSgd, trainSgd, stepsPerEpoch, type Sampling } from './dp-sgd';
 import {
 	advantageBound,
 	chanceAdvantage,
+	empiricalEpsilon,
 	lossThresholdAttack,
 	mlpAccuracy,
 	perExampleLosses,
 	yeomAdvantageBound
 } from './membership';
-import { epsilonFor } from './rdp';
+import { epsilonFor, sigmaFor } from './rdp';
 
 /** What `accountingNote` says when lots are shuffled rather than Poisson-sampled. */
 export const SHUFFLE_ACCOUNTING_NOTE =
@@ -157,6 +158,11 @@ export interface RunResult {
 	miaAdvantage: number;
 	/** the advantage chance alone exceeds 5 % of the time with these group sizes */
 	miaChance: number;
+	/**
+	 * the epsilon the attack's counts prove at 95 % confidence (membership.ts empiricalEpsilon,
+	 * Jagielski et al. 2020): an audit the accountant's epsilon should stand above
+	 */
+	empiricalEpsilon: number;
 	/** what (eps, delta)-DP allows the advantage to be at most (1 when eps is infinite) */
 	advantageBound: number;
 	/**
@@ -179,6 +185,20 @@ export function epsilonOf(
 	const steps = stepsPerEpoch(members, cfg.batchSize) * cfg.epochs;
 	if (cfg.sigma === null) return { epsilon: Infinity, order: NaN, q, steps };
 	return { ...epsilonFor({ q, sigma: cfg.sigma, steps, delta: cfg.delta }), q, steps };
+}
+
+/**
+ * The smallest noise multiplier whose epsilon after this training does not exceed
+ * `targetEpsilon` (the accountant solved for sigma, rdp.ts sigmaFor), with the epsilon it gives.
+ */
+export function sigmaOf(
+	members: number,
+	cfg: Pick<RunConfig, 'batchSize' | 'epochs' | 'delta'> & { targetEpsilon: number }
+): { sigma: number; epsilon: number; q: number; steps: number } {
+	const q = cfg.batchSize / members;
+	const steps = stepsPerEpoch(members, cfg.batchSize) * cfg.epochs;
+	const r = sigmaFor({ targetEpsilon: cfg.targetEpsilon, q, steps, delta: cfg.delta });
+	return { sigma: r.sigma, epsilon: r.epsilon, q, steps };
 }
 
 export interface RunHooks {
@@ -265,6 +285,7 @@ export async function runPrivacyExperiment(
 			miaAuc: mia.auc,
 			miaAdvantage: mia.advantage,
 			miaChance: chanceAdvantage(mia.members, mia.nonMembers),
+			empiricalEpsilon: empiricalEpsilon(memberLosses, nonMemberLosses, cfg.delta).epsilon,
 			advantageBound: advantageBound(privacy.epsilon, cfg.delta),
 			pureDpAdvantageBound: yeomAdvantageBound(privacy.epsilon),
 			history,

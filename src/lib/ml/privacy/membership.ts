@@ -3,6 +3,7 @@
  * ceiling that differential privacy puts on how well anyone can.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { clopperPearson } from '../../base/beta';
 import { rocAuc } from '../../base/metrics';
 import { labelCrossEntropy } from '../losses';
 import { mlpLogits, type Mlp } from '../mlp';
@@ -124,6 +125,83 @@ export function lossThresholdAttack(
 		k = j;
 	}
 	return { auc, ...best, members: a, nonMembers: b };
+}
+
+export interface EmpiricalEpsilon {
+	/** the largest epsilon the counts prove at confidence 1 - alpha; 0 when they prove none */
+	epsilon: number;
+	/** the loss threshold that gave it ("member" when loss <= threshold), or null */
+	threshold: number | null;
+	/** the true and false positive rates there (point estimates) */
+	tpr: number;
+	fpr: number;
+	alpha: number;
+}
+
+/**
+ * The epsilon lower bound a membership attack implies (Jagielski, Ullman, Oprea 2020, "Auditing
+ * Differentially Private Machine Learning", section 3; TF Privacy's privacy tests compute the
+ * same from an attack's ROC). Any (eps, delta)-DP training keeps every test within
+ * TPR <= e^eps FPR + delta and 1 - FPR <= e^eps (1 - TPR) + delta (Kairouz et al. 2015), so
+ *
+ *   eps >= max( ln((TPR - delta) / FPR), ln((1 - FPR - delta) / (1 - TPR)) ).
+ *
+ * The rates come from counts, so each is replaced by its one-sided Clopper-Pearson bound (TPR and
+ * 1 - FPR from below, FPR and 1 - TPR from above, each at alpha / 2, so both hold together with
+ * probability 1 - alpha), at every loss threshold, keeping the largest. Two honest caveats: the
+ * examples of one training run are not the independent trainings Jagielski et al. audit with, and
+ * taking the best threshold in hindsight favours the bound; it is a heuristic audit that the
+ * accountant's epsilon should still stand above, not a proof.
+ */
+export function empiricalEpsilon(
+	memberLosses: ArrayLike<number>,
+	nonMemberLosses: ArrayLike<number>,
+	delta: number,
+	alpha = 0.05
+): EmpiricalEpsilon {
+	const a = memberLosses.length;
+	const b = nonMemberLosses.length;
+	if (a === 0 || b === 0)
+		throw new RangeError(`the epsilon audit needs members and non-members (got ${a} and ${b})`);
+	if (!(delta >= 0 && delta < 1)) throw new RangeError(`delta must be in [0, 1), got ${delta}`);
+	const losses = [
+		...Array.from(memberLosses, (l) => [l, 1] as const),
+		...Array.from(nonMemberLosses, (l) => [l, 0] as const)
+	].sort((x, y) => x[0] - y[0]);
+	// every threshold's counts; the bounds are costly, so only the most promising thresholds get
+	// them (the point estimate of each form, best first)
+	const points: { tp: number; fp: number; threshold: number; score: number }[] = [];
+	let tp = 0;
+	let fp = 0;
+	for (let k = 0; k < losses.length;) {
+		let j = k;
+		while (j < losses.length && losses[j][0] === losses[k][0]) {
+			if (losses[j][1]) tp++;
+			else fp++;
+			j++;
+		}
+		const tpr = tp / a;
+		const fpr = fp / b;
+		const score = Math.max(
+			Math.log((tpr - delta) / Math.max(fpr, 1 / b)),
+			Math.log((1 - fpr - delta) / Math.max(1 - tpr, 1 / a))
+		);
+		points.push({ tp, fp, threshold: losses[k][0], score });
+		k = j;
+	}
+	points.sort((x, y) => y.score - x.score);
+	let best: EmpiricalEpsilon = { epsilon: 0, threshold: null, tpr: 0, fpr: 0, alpha };
+	for (const pt of points.slice(0, 32)) {
+		const t = clopperPearson(pt.tp, a, alpha / 2);
+		const f = clopperPearson(pt.fp, b, alpha / 2);
+		const eps = Math.max(
+			Math.log((t.lower - delta) / f.upper),
+			Math.log((1 - f.upper - delta) / (1 - t.lower))
+		);
+		if (eps > best.epsilon)
+			best = { epsilon: eps, threshold: pt.threshold, tpr: pt.tp / a, fpr: pt.fp / b, alpha };
+	}
+	return best;
 }
 
 /**

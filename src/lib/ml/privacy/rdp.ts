@@ -4,6 +4,9 @@
  * Plain numbers, no tfjs; nothing runs at import. All sums are kept in log space because the
  * terms span hundreds of orders of magnitude (exp((k^2 - k) / (2 sigma^2)) against q^k).
  */
+import { logGamma } from '../../base/gamma';
+
+export { logGamma };
 
 /** Opacus's default orders: 1.1, 1.2, ..., 10.9, then 12, 13, ..., 63. */
 export const OPACUS_DEFAULT_ORDERS: readonly number[] = Object.freeze([
@@ -58,26 +61,6 @@ function logSub(x: number, y: number): number {
 	if (x === y) return -Infinity;
 	const diff = Math.expm1(x - y);
 	return Number.isFinite(diff) ? Math.log(diff) + y : x;
-}
-
-// Lanczos approximation (g = 7, 9 terms), about 15 significant digits for x > 0.
-const LANCZOS = [
-	0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-	-176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-	1.5056327351493116e-7
-];
-
-/** ln Gamma(x) for x > 0. */
-export function logGamma(x: number): number {
-	if (x < 0.5) {
-		// Reflection keeps the approximation in its accurate range.
-		return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-	}
-	const z = x - 1;
-	let sum = LANCZOS[0];
-	for (let k = 1; k < LANCZOS.length; k++) sum += LANCZOS[k] / (z + k);
-	const t = z + 7.5;
-	return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
 }
 
 /** ln C(n, k) for integers 0 <= k <= n. */
@@ -373,4 +356,86 @@ export function stepsFor(n: number, batch: number, epochs: number): { q: number;
 		throw new RangeError(`epochs must be a number >= 0, got ${epochs}`);
 	}
 	return { q: batch / n, steps: Math.ceil((epochs * n) / batch) };
+}
+
+export interface SigmaQuery extends Omit<EpsilonQuery, 'sigma'> {
+	/** the epsilon the noise must not exceed, > 0 */
+	targetEpsilon: number;
+	/** relative precision of sigma (default 1e-9) */
+	tolerance?: number;
+}
+
+/** The largest noise multiplier the solver tries before it says no sigma reaches the target. */
+export const SIGMA_SEARCH_MAX = 1e4;
+
+/**
+ * The smallest noise multiplier sigma whose (epsilon, delta) after `steps` steps at sampling rate
+ * q does not exceed `targetEpsilon`: the accountant (epsilonFor, the same orders and conversion)
+ * solved for sigma, as Opacus's get_noise_multiplier and TF Privacy's compute_noise do. Epsilon
+ * falls as sigma grows, so a doubling bracket then the Illinois method finds it (12-25
+ * evaluations of the accountant, against 35 for bisection); the sigma returned always
+ * meets the target (it is the upper end of the last bracket), to `tolerance` relative.
+ * Throws a RangeError naming the parameter when the query is out of range or no sigma up to
+ * SIGMA_SEARCH_MAX reaches the target.
+ */
+export function sigmaFor({
+	targetEpsilon,
+	q,
+	steps,
+	delta,
+	orders = OPACUS_DEFAULT_ORDERS,
+	conversion = 'current',
+	tolerance = 1e-9
+}: SigmaQuery): { sigma: number; epsilon: number; order: number; evaluations: number } {
+	if (!(Number.isFinite(targetEpsilon) && targetEpsilon > 0))
+		throw new RangeError(`target epsilon must be a number > 0, got ${targetEpsilon}`);
+	if (!(tolerance > 0 && tolerance < 1))
+		throw new RangeError(`tolerance must be in (0, 1), got ${tolerance}`);
+	let evaluations = 0;
+	const at = (sigma: number) => {
+		evaluations++;
+		return epsilonFor({ q, sigma, steps, delta, orders, conversion });
+	};
+	// no noise needed: nothing is released about anyone (q = 0 or no steps)
+	const none = at(0);
+	if (none.epsilon <= targetEpsilon) return { sigma: 0, ...none, evaluations };
+	let lo = 0;
+	let hi = 1;
+	let best = at(hi);
+	while (best.epsilon > targetEpsilon) {
+		lo = hi;
+		hi *= 2;
+		if (hi > SIGMA_SEARCH_MAX)
+			throw new RangeError(
+				`no noise multiplier up to ${SIGMA_SEARCH_MAX} brings epsilon down to ${targetEpsilon} (q ${q}, ${steps} steps, delta ${delta})`
+			);
+		best = at(hi);
+	}
+	// Illinois (regula falsi that halves the stale end's weight) on ln(epsilon) - ln(target),
+	// keeping [lo, hi] a bracket with hi always meeting the target; bisection where the secant
+	// has no finite ends
+	const logTarget = Math.log(targetEpsilon);
+	let flo = Math.log(lo === 0 ? none.epsilon : at(lo).epsilon) - logTarget;
+	let fhi = Math.log(best.epsilon) - logTarget;
+	let side = 0;
+	while (hi - lo > tolerance * hi) {
+		let mid =
+			Number.isFinite(flo) && Number.isFinite(fhi) ? (lo * fhi - hi * flo) / (fhi - flo) : NaN;
+		if (!(mid > lo && mid < hi)) mid = (lo + hi) / 2;
+		const r = at(mid);
+		const f = Math.log(r.epsilon) - logTarget;
+		if (f <= 0) {
+			hi = mid;
+			fhi = f;
+			best = r;
+			if (side === -1) flo /= 2;
+			side = -1;
+		} else {
+			lo = mid;
+			flo = f;
+			if (side === 1) fhi /= 2;
+			side = 1;
+		}
+	}
+	return { sigma: hi, epsilon: best.epsilon, order: best.order, evaluations };
 }
