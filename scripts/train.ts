@@ -14,6 +14,12 @@ import { classifierFromModel } from '../src/lib/ml/classifier';
 import { evaluateAccuracy } from '../src/lib/ml/evaluate';
 import { renderModelCard, type ModelCard } from '../src/lib/ml/model-card';
 import { buildCnn, buildSoftmax, MODEL_IDS, type ModelId } from '../src/lib/ml/models';
+import {
+	SMOOTHED_MODEL_IDS,
+	SMOOTHING_SIGMAS,
+	smoothedModelId,
+	type SmoothedModelId
+} from '../src/lib/ml/model-ids';
 import { fgsmRobustness } from '../src/lib/ml/adversarial/robustness';
 import { trainClassifier, type TrainOptions } from '../src/lib/ml/train';
 import { parseOptions } from './cli/args';
@@ -29,22 +35,21 @@ interface Recipe {
 }
 
 const SEED = 1412; // arXiv:1412.6572, for remembering
-const RECIPES: Record<ModelId, Recipe> = {
+const CNN_RECIPE: Recipe['options'] = {
+	epochs: 20,
+	batchSize: 64,
+	learningRate: 3e-3,
+	finalLearningRateFraction: 0.03,
+	maxShift: 2,
+	seed: SEED
+};
+
+const RECIPES: Record<ModelId | SmoothedModelId, Recipe> = {
 	'mnist-softmax': {
 		build: buildSoftmax,
 		options: { epochs: 10, batchSize: 64, learningRate: 2e-3, seed: SEED }
 	},
-	'mnist-cnn': {
-		build: buildCnn,
-		options: {
-			epochs: 20,
-			batchSize: 64,
-			learningRate: 3e-3,
-			finalLearningRateFraction: 0.03,
-			maxShift: 2,
-			seed: SEED
-		}
-	},
+	'mnist-cnn': { build: buildCnn, options: CNN_RECIPE },
 	'mnist-cnn-adv': {
 		build: buildCnn,
 		options: {
@@ -56,8 +61,16 @@ const RECIPES: Record<ModelId, Recipe> = {
 			seed: SEED,
 			adversarial: { eps: 0.25, weight: 0.5 }
 		}
-	}
+	},
+	// randomized smoothing's base classifiers: the CNN's recipe under Gaussian noise
+	...(Object.fromEntries(
+		SMOOTHING_SIGMAS.map((sigma) => [
+			smoothedModelId(sigma),
+			{ build: buildCnn, options: { ...CNN_RECIPE, noise: sigma } }
+		])
+	) as Record<SmoothedModelId, Recipe>)
 };
+const TRAINED = [...MODEL_IDS, ...SMOOTHED_MODEL_IDS] as const;
 
 function describeLayers(model: tfl.LayersModel): string[] {
 	return model.layers.map((layer) => {
@@ -86,7 +99,7 @@ async function main() {
 				{
 					name: 'only',
 					kind: 'choice',
-					choices: [...MODEL_IDS, 'hub'],
+					choices: [...TRAINED, 'hub'],
 					help: 'train just this model, or just rebuild the supply-chain hub from mnist-cnn'
 				}
 			],
@@ -101,7 +114,7 @@ async function main() {
 	const train = await loadMnist('train', readStaticAsset);
 	const test = await loadMnist('test', readStaticAsset);
 	const started = performance.now();
-	for (const id of MODEL_IDS) {
+	for (const id of TRAINED) {
 		if (only && id !== only) continue;
 		const recipe = RECIPES[id];
 		const model = recipe.build(recipe.options.seed);
@@ -136,6 +149,7 @@ async function main() {
 				finalLearningRateFraction: recipe.options.finalLearningRateFraction ?? null,
 				optimizer: 'Adam',
 				adversarial: recipe.options.adversarial ?? null,
+				...(recipe.options.noise ? { noise: recipe.options.noise } : {}),
 				maxShift: recipe.options.maxShift ?? 0,
 				backend: tf.getBackend(),
 				ms: Math.round(ms)

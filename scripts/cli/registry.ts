@@ -1,6 +1,7 @@
 // Every `lab` command, in the order --help lists them. A lab adds its command here.
 import type { Command } from './command';
 import { backdoor } from './commands/backdoor';
+import { certify } from './commands/certify';
 import { dpTrain } from './commands/dp-train';
 import { epsilon } from './commands/epsilon';
 import { extract } from './commands/extract';
@@ -13,6 +14,7 @@ import { scan } from './commands/scan';
 export const COMMANDS: Command<never>[] = [
 	info as Command<never>,
 	robustness as Command<never>,
+	certify as Command<never>,
 	epsilon as Command<never>,
 	poison as Command<never>,
 	backdoor as Command<never>,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelPath, type ModelId } from '../../src/lib/ml/models';
+import type { SmoothedModelId } from '../../src/lib/ml/model-ids';
 import { parseModelCard, type ModelCard } from '../../src/lib/ml/model-card';
 import { MODELS_DIR, ROOT } from './paths';
 import {
@@ -40,7 +41,7 @@ export async function saveModelFiles(model: tfl.LayersModel, dir: string): Promi
 }
 
 /** The stored artifacts of a shipped model, as the browser would fetch them. */
-export function readModelArtifacts(id: ModelId): tf.io.ModelArtifacts {
+export function readModelArtifacts(id: ModelId | SmoothedModelId): tf.io.ModelArtifacts {
 	return readModelFolder(join(MODELS_DIR, id), modelPath(id), 'run `npm run train`');
 }
 
@@ -68,7 +69,7 @@ export function readModelFolder(
 	return artifactsFromFiles(files, shownFile);
 }
 
-export function readModelCard(id: ModelId): ModelCard {
+export function readModelCard(id: ModelId | SmoothedModelId): ModelCard {
 	const path = `models/${id}/card.json`;
 	return parseModelCard(readFileSync(join(ROOT, path), 'utf8'), path);
 }

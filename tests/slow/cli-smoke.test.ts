@@ -21,6 +21,10 @@ const SMOKE: Record<string, { argv: string[]; keys: string[]; minBytes?: number 
 		argv: ['--model', 'mnist-softmax', '--eps', '0,0.1', '--samples', '50'],
 		keys: ['model', 'attack', 'points', 'ms']
 	},
+	certify: {
+		argv: ['--sigma', '0.5', '--samples', '3', '--n', '200'],
+		keys: ['points', 'digits', 'cleanAccuracy', 'abstainRate']
+	},
 	epsilon: {
 		argv: ['--q', '0.01', '--steps', '100', '--sigma', '1', '--delta', '1e-5'],
 		keys: ['epsilon', 'order', 'q', 'steps']

@@ -2,10 +2,11 @@
  * A model's card: the facts `npm run train` measured, stored as models/<id>/card.json (read by
  * the site, the CLI and the tests) and rendered to MODEL_CARD.md for people.
  */
-import { MODEL_INFO, type ModelId } from './models';
+import { MODEL_INFO, SMOOTHED_MODEL_INFO, type ModelId } from './models';
+import type { SmoothedModelId } from './model-ids';
 
 export interface ModelCard {
-	id: ModelId;
+	id: ModelId | SmoothedModelId;
 	architecture: string[];
 	parameters: number;
 	seed: number;
@@ -18,6 +19,8 @@ export interface ModelCard {
 		finalLearningRateFraction: number | null;
 		optimizer: string;
 		adversarial: { eps: number; weight: number } | null;
+		/** Gaussian noise of this sigma on every training pixel (randomized smoothing), or absent */
+		noise?: number;
 		/** random shifts of up to this many pixels (0 = none) */
 		maxShift: number;
 		backend: string;
@@ -52,7 +55,7 @@ export function parseModelCard(text: string, source: string): ModelCard {
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;
 
 export function renderModelCard(card: ModelCard): string {
-	const info = MODEL_INFO[card.id];
+	const info = { ...MODEL_INFO, ...SMOOTHED_MODEL_INFO }[card.id];
 	const t = card.training;
 	return `# Model card: ${card.id}
 
@@ -66,7 +69,7 @@ Follows: ${info.reference}.
 | Data | ${card.data.source}; ${card.data.trainCount} training digits, ${card.data.testCount} held-out digits (stratified split, seed ${card.data.splitSeed}) |
 | Parameters | ${card.parameters.toLocaleString('en-US')} |
 | Seed | ${card.seed} (weight initialisation and batch order) |
-| Training | ${t.epochs} epochs, batch ${t.batchSize}, ${t.optimizer} (learning rate ${t.learningRate}${t.finalLearningRateFraction !== null ? `, cosine-annealed to ${+(t.learningRate * t.finalLearningRateFraction).toPrecision(3)}` : ''})${t.maxShift ? `, random shifts of up to ${t.maxShift} px` : ''}${t.adversarial ? `, adversarial: J~ = ${t.adversarial.weight} J(x) + ${1 - t.adversarial.weight} J(x + ${t.adversarial.eps} sign(grad_x J))` : ''} |
+| Training | ${t.epochs} epochs, batch ${t.batchSize}, ${t.optimizer} (learning rate ${t.learningRate}${t.finalLearningRateFraction !== null ? `, cosine-annealed to ${+(t.learningRate * t.finalLearningRateFraction).toPrecision(3)}` : ''})${t.maxShift ? `, random shifts of up to ${t.maxShift} px` : ''}${t.adversarial ? `, adversarial: J~ = ${t.adversarial.weight} J(x) + ${1 - t.adversarial.weight} J(x + ${t.adversarial.eps} sign(grad_x J))` : ''}${t.noise ? `, Gaussian noise of sigma ${t.noise} on every pixel` : ''} |
 | Training backend, time | tfjs ${t.backend} in Node, ${(t.ms / 1000).toFixed(1)} s |
 | Clean test accuracy | **${pct(card.testAccuracy)}** (${card.testCorrect} of ${card.data.testCount}) |
 | FGSM, eps = 0.25 | ${pct(card.fgsm025.errorRate, 1)} error, mean confidence on errors ${pct(card.fgsm025.meanConfidenceOnErrors, 1)} |

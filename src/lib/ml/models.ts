@@ -6,12 +6,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
-import { MODEL_IDS, type ModelId } from './model-ids';
+import {
+	MODEL_IDS,
+	SMOOTHED_MODEL_IDS,
+	SMOOTHING_SIGMAS,
+	type ModelId,
+	type SmoothedModelId
+} from './model-ids';
 
 export { MODEL_IDS, type ModelId };
 
 export interface ModelInfo {
-	id: ModelId;
+	id: ModelId | SmoothedModelId;
 	title: string;
 	summary: string;
 	/** The paper the model follows, cited where it is shown. */
@@ -40,6 +46,20 @@ export const MODEL_INFO: Record<ModelId, ModelInfo> = {
 		reference: 'Goodfellow, Shlens, Szegedy 2015, section 6 (adversarial training with FGSM)'
 	}
 };
+
+/** The randomized-smoothing base classifiers (model-ids.ts SMOOTHED_MODEL_IDS). */
+export const SMOOTHED_MODEL_INFO: Record<SmoothedModelId, ModelInfo> = Object.fromEntries(
+	SMOOTHED_MODEL_IDS.map((id, i) => [
+		id,
+		{
+			id,
+			title: `CNN trained under noise, sigma ${SMOOTHING_SIGMAS[i]}`,
+			summary: `The same CNN trained on digits with Gaussian noise of sigma ${SMOOTHING_SIGMAS[i]} added to every pixel: the base classifier of randomized smoothing at that sigma.`,
+			reference:
+				'Cohen, Rosenfeld, Kolter 2019, "Certified Adversarial Robustness via Randomized Smoothing", section 4'
+		}
+	])
+) as Record<SmoothedModelId, ModelInfo>;
 
 /**
  * Every shipped model ends in a linear layer of this name followed by a softmax, so attacks and
@@ -118,6 +138,6 @@ export async function modelFromArtifacts(
 }
 
 /** Where a model's files live, relative to the site root (and to the repository root). */
-export function modelPath(id: ModelId): string {
+export function modelPath(id: ModelId | SmoothedModelId): string {
 	return `models/${id}/model.json`;
 }

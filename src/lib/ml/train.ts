@@ -3,6 +3,7 @@
  * (train-loop.ts). Used by `npm run train` (Node) and by labs that train in the browser.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gaussianNoise } from '../base/gaussian';
 import { gatherDigits, MNIST_SIDE, type DigitSet } from '../data/mnist';
 import type { Classifier } from './classifier';
 import { meanCrossEntropy } from './losses';
@@ -27,6 +28,11 @@ export interface TrainOptions {
 	finalLearningRateFraction?: number;
 	/** Shift each training digit by up to this many pixels in x and y (seeded); 0 = off. */
 	maxShift?: number;
+	/**
+	 * Add N(0, noise^2) to every pixel of every training digit, fresh each batch, unclipped: the
+	 * base classifier of randomized smoothing at that sigma (Cohen et al. 2019, section 4). 0 = off.
+	 */
+	noise?: number;
 	signal?: AbortSignal;
 	/** steps done and steps in all, over every epoch */
 	onProgress?: (done: number, total: number) => void;
@@ -65,6 +71,10 @@ export async function trainClassifier(
 			({ indices, rng }) => {
 				const { pixels, labels } = gatherDigits(data, indices);
 				if (opts.maxShift) shiftDigits(pixels, opts.maxShift, rng);
+				if (opts.noise) {
+					const noise = gaussianNoise(pixels.length, opts.noise, Math.floor(rng() * 2 ** 31));
+					for (let i = 0; i < pixels.length; i++) pixels[i] += noise[i];
+				}
 				const loss = tf.tidy(() => {
 					const x = tf.tensor4d(pixels, [indices.length, MNIST_SIDE, MNIST_SIDE, 1]);
 					const y = tf.tensor1d(labels, 'int32');
