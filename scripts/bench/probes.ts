@@ -45,6 +45,12 @@ export interface BenchHooks {
 	backdoor?: {
 		points: { rate: number; trainMs: number; attackSuccessRate: number; cleanAccuracy: number }[];
 	};
+	smoothing?: {
+		measure(
+			sigma: number,
+			samples: number
+		): Promise<{ certifyMs: number; certifiedCurveMs: number; points: unknown[] }>;
+	};
 	supplyChain?: {
 		checks(): { id: string; report: object | null; verifyMs: number }[];
 		/** Neural Cleanse on a hub copy with the lab's settings */
@@ -342,6 +348,34 @@ export const sigmaSolve: Probe = {
 	}
 };
 
+/**
+ * Randomized smoothing in the adversarial lab (its bench hook), sigma 0.5: one certificate of the
+ * digit on screen (n0 100 + n 1,000 noisy copies: `certifyMs`) and the certified-accuracy curve
+ * over 500 held-out digits (`certifiedCurveMs`).
+ */
+export const smoothing: Probe = {
+	name: 'smoothing',
+	async run({ page, open, backend }) {
+		await open('labs/adversarial/');
+		await page.waitForFunction(
+			(name) => {
+				const hooks = (globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks;
+				return hooks.smoothing !== undefined && hooks.runtime?.backend() === name;
+			},
+			backend,
+			{ timeout: 120_000 }
+		);
+		await page.getByTestId('prediction-after').getByText('predicted').waitFor({ timeout: 120_000 });
+		const r = await page.evaluate(() =>
+			(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.smoothing!.measure(
+				0.5,
+				500
+			)
+		);
+		return { certifyMs: Math.round(r.certifyMs), certifiedCurveMs: Math.round(r.certifiedCurveMs) };
+	}
+};
+
 export const PROBES: Probe[] = [
 	coldStart,
 	leaks,
@@ -354,6 +388,7 @@ export const PROBES: Probe[] = [
 	extraction,
 	inversionGallery,
 	supplyChain,
+	smoothing,
 	pgdCurve,
 	sceneSwitch,
 	shelfAndCompare,

@@ -35,7 +35,7 @@ export interface ModelCard {
 	trainedAt: string;
 }
 
-export function modelCardPath(id: ModelId): string {
+export function modelCardPath(id: ModelId | SmoothedModelId): string {
 	return `models/${id}/card.json`;
 }
 

@@ -31,6 +31,7 @@ import { abandonReadbacks } from '$lib/ml/tensors';
 import { gaussianNoise } from '$lib/base/gaussian';
 import { modelCardPath, parseModelCard, type ModelCard } from '$lib/ml/model-card';
 import { modelFromArtifacts, modelPath, type ModelId } from '$lib/ml/models';
+import type { SmoothedModelId } from '$lib/ml/model-ids';
 import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
 import { assetUrl, fetchAsset } from './assets';
 import { registerTestHook } from './test-hooks';
@@ -93,10 +94,13 @@ export class LabRuntime {
 
 	// Plain caches of promises, deliberately not reactive: pages react to `generation` instead.
 	/* eslint-disable svelte/prefer-svelte-reactivity */
-	#artifacts = new Map<ModelId, Promise<tf.io.ModelArtifacts>>();
-	#models = new Map<ModelId, Promise<{ model: tfl.LayersModel; classifier: Classifier }>>();
+	#artifacts = new Map<ModelId | SmoothedModelId, Promise<tf.io.ModelArtifacts>>();
+	#models = new Map<
+		ModelId | SmoothedModelId,
+		Promise<{ model: tfl.LayersModel; classifier: Classifier }>
+	>();
 	#digits = new Map<MnistSplit, Promise<DigitSet>>();
-	#cards = new Map<ModelId, Promise<ModelCard>>();
+	#cards = new Map<ModelId | SmoothedModelId, Promise<ModelCard>>();
 	#listeners = new Set<(reason: string) => void>();
 	/* eslint-enable svelte/prefer-svelte-reactivity */
 	#unwatch: () => void = () => {};
@@ -204,7 +208,7 @@ export class LabRuntime {
 	}
 
 	/** A shipped model as a Classifier on the current backend (loaded once per backend). */
-	async classifier(id: ModelId): Promise<Classifier> {
+	async classifier(id: ModelId | SmoothedModelId): Promise<Classifier> {
 		await this.#starting;
 		let entry = this.#models.get(id);
 		if (!entry) {
@@ -218,7 +222,7 @@ export class LabRuntime {
 		return (await entry).classifier;
 	}
 
-	#artifactsOf(id: ModelId): Promise<tf.io.ModelArtifacts> {
+	#artifactsOf(id: ModelId | SmoothedModelId): Promise<tf.io.ModelArtifacts> {
 		let entry = this.#artifacts.get(id);
 		if (!entry) {
 			const handler = tf.io.http(assetUrl(modelPath(id)));
@@ -229,7 +233,7 @@ export class LabRuntime {
 		return entry;
 	}
 
-	card(id: ModelId): Promise<ModelCard> {
+	card(id: ModelId | SmoothedModelId): Promise<ModelCard> {
 		let entry = this.#cards.get(id);
 		if (!entry) {
 			const path = modelCardPath(id);
