@@ -114,6 +114,7 @@ export async function writeHub(train: DigitSet, test: DigitSet) {
 			await writeManifest(dir, original, keys.privateKey);
 		switch (copy.id) {
 			case 'trojaned': {
+				let weightsSha256 = '';
 				const r = await runBackdoor(train, test, {
 					rate: HUB_BACKDOOR.rate,
 					target: HUB_BACKDOOR.target,
@@ -123,13 +124,10 @@ export async function writeHub(train: DigitSet, test: DigitSet) {
 					trigger: HUB_BACKDOOR.trigger,
 					start: await modelFromArtifacts(readModelArtifacts('mnist-cnn')),
 					onTrained: async (model) => {
-						await saveModelFiles(model, dir);
+						weightsSha256 = await saveModelFiles(model, dir);
 					}
 				});
-				const weightsSha256 = (await import('node:crypto'))
-					.createHash('sha256')
-					.update(readFileSync(join(dir, 'weights.bin')))
-					.digest('hex');
+
 				// the hub card: the clean accuracy is true; the backdoor is not mentioned
 				const trojanCard: ModelCard = {
 					...card,
