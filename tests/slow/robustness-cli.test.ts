@@ -74,4 +74,59 @@ describe('npm run lab -- robustness', () => {
 		expect(lines[4]).toMatch(/^ {2}0\.000 /);
 		expect(lines[5]).toMatch(/^ {2}0\.100 /);
 	});
+
+	it('--checks --json: the honest checks pass for softmax regression under FGSM, with their numbers', async () => {
+		const run = await lab(
+			'robustness',
+			'--model',
+			'mnist-softmax',
+			'--eps',
+			'0,0.1',
+			'--samples',
+			'60',
+			'--checks',
+			'--json'
+		);
+		expect(run.code, run.stderr).toBe(0);
+		const result = JSON.parse(run.stdout);
+		const checks = result.checks as { id: string; name: string; passed: boolean; detail: string }[];
+		// no defence, so no adaptive check; mnist-cnn is the transfer source
+		expect(checks.map((c) => c.id)).toEqual([
+			'monotone',
+			'unbounded',
+			'iterative',
+			'convergence',
+			'transfer'
+		]);
+		for (const c of checks) {
+			expect(Object.keys(c).sort()).toEqual(['detail', 'id', 'name', 'passed']);
+			// a linear model has no gradients to mask: FGSM is already close to the worst case
+			expect(c.passed, `${c.name}: ${c.detail}`).toBe(true);
+		}
+		expect(result.checkRun.transferFrom).toBe('mnist-cnn');
+		expect(result.checkRun.samples).toBe(60);
+		expect(result.checkRun.claimed.at(-1)).toEqual({ eps: 0.5, accuracy: 0 });
+	});
+
+	it('--transfer-from needs --checks and another model', async () => {
+		const alone = await lab(
+			'robustness',
+			'--model',
+			'mnist-cnn',
+			'--transfer-from',
+			'mnist-cnn-adv'
+		);
+		expect(alone.code).not.toBe(0);
+		expect(alone.stderr).toMatch(/--transfer-from applies with --checks only/);
+		const same = await lab(
+			'robustness',
+			'--model',
+			'mnist-cnn',
+			'--checks',
+			'--transfer-from',
+			'mnist-cnn'
+		);
+		expect(same.code).not.toBe(0);
+		expect(same.stderr).toMatch(/--transfer-from must be another model/);
+	});
 });

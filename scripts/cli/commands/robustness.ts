@@ -8,6 +8,12 @@ import {
 	type AttackSpec,
 	type RobustnessPoint
 } from '../../../src/lib/ml/adversarial/robustness';
+import {
+	CHECK_EPS,
+	defaultTransferSource,
+	honestChecks,
+	type HonestReport
+} from '../../../src/lib/ml/adversarial/checks';
 import { readModelArtifacts } from '../../lib/model-files';
 import { readStaticAsset } from '../../lib/paths';
 import { fieldOption, UsageError, wasGiven } from '../args';
@@ -28,6 +34,10 @@ interface RobustnessResult {
 	points: RobustnessPoint[];
 	/** wall time of the attack and evaluation, without loading the model and digits */
 	ms: number;
+	/** with --checks: the honest robustness checks of this evaluation, pass/fail with numbers */
+	checks?: HonestReport['checks'];
+	/** with --checks: what they were computed on (grid, claimed accuracy, ceilings, transfer model) */
+	checkRun?: Omit<HonestReport, 'checks'> & { transferFrom: ModelId; ms: number };
 }
 
 export const robustness = defineCommand<RobustnessResult>({
@@ -53,7 +63,16 @@ export const robustness = defineCommand<RobustnessResult>({
 		}),
 		fieldOption('random-start', F.randomStart),
 		fieldOption('seed', F.seed, { help: 'pgd: seed of the random start' }),
-		fieldOption('defence', F.defence, { aliases: ['defense'] })
+		fieldOption('defence', F.defence, { aliases: ['defense'] }),
+		{
+			name: 'checks',
+			kind: 'flag',
+			help: `also run the honest robustness checks (Athalye et al. 2018; Carlini et al. 2019) on the same digits, at eps ${CHECK_EPS.join(', ')}: --json adds "checks", a list of { id, name, passed, detail }`
+		},
+		fieldOption('transfer-from', F.model, {
+			default: undefined,
+			help: 'with --checks: the model the transfer check crafts on (default: mnist-cnn for the others, mnist-cnn-adv for mnist-cnn)'
+		})
 	],
 	needsBackend: true,
 	async run(options, ctx) {
@@ -81,6 +100,14 @@ export const robustness = defineCommand<RobustnessResult>({
 		const defence = options.defence as DefenceId;
 		const test = await loadMnist('test', readStaticAsset);
 		const samples = options.samples as number;
+		if (wasGiven(options, 'transfer-from') && !options.checks)
+			throw new UsageError(`${NAME}: --transfer-from applies with --checks only`);
+		const transferFrom =
+			(options['transfer-from'] as ModelId | undefined) ?? defaultTransferSource(model);
+		if (transferFrom === model)
+			throw new UsageError(
+				`${NAME}: --transfer-from must be another model than --model (${model})`
+			);
 		const classifier = classifierFromModel(await modelFromArtifacts(readModelArtifacts(model)));
 		try {
 			const started = performance.now();
@@ -90,7 +117,40 @@ export const robustness = defineCommand<RobustnessResult>({
 				limit: samples
 			});
 			const ms = Math.round(performance.now() - started);
-			return { model, attack, defence, samples, seed, backend: ctx.backend, points, ms };
+			const result: RobustnessResult = {
+				model,
+				attack,
+				defence,
+				samples,
+				seed,
+				backend: ctx.backend,
+				points,
+				ms
+			};
+			if (options.checks) {
+				const other = classifierFromModel(
+					await modelFromArtifacts(readModelArtifacts(transferFrom))
+				);
+				try {
+					const checksStarted = performance.now();
+					const { checks, ...run } = await honestChecks(classifier, test, {
+						claim: { attacks: [attack] },
+						defence,
+						transferFrom: { id: transferFrom, classifier: other },
+						limit: samples,
+						seed
+					});
+					result.checks = checks;
+					result.checkRun = {
+						...run,
+						transferFrom,
+						ms: Math.round(performance.now() - checksStarted)
+					};
+				} finally {
+					other.dispose();
+				}
+			}
+			return result;
 		} finally {
 			classifier.dispose();
 		}
@@ -113,7 +173,14 @@ export const robustness = defineCommand<RobustnessResult>({
 			...r.points.map(
 				(p) =>
 					`  ${p.eps.toFixed(3)}    ${pct(p.accuracy)}    ${pct(p.errorRate)}    ${p.errorRate > 0 ? pct(p.meanConfidenceOnErrors) : '    -'}`
-			)
+			),
+			...(r.checks && r.checkRun
+				? [
+						'',
+						`Honest robustness checks (${r.checkRun.samples} digits, transfer from ${r.checkRun.transferFrom}, ${(r.checkRun.ms / 1000).toFixed(1)} s):`,
+						...r.checks.map((c) => `  ${c.passed ? 'pass' : 'FAIL'}  ${c.name}: ${c.detail}`)
+					]
+				: [])
 		].join('\n');
 	}
 });

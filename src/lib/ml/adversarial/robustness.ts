@@ -25,6 +25,8 @@ export interface RobustnessPoint {
 	errorRate: number;
 	/** mean predicted-class probability over the misclassified digits (0 when none) */
 	meanConfidenceOnErrors: number;
+	/** with `keepCorrect`: 1 where the digit was still classified right, 0 where the attack won */
+	correct?: Uint8Array;
 }
 
 export interface RobustnessOptions {
@@ -36,6 +38,8 @@ export interface RobustnessOptions {
 	/** digits per batch; default 250 for FGSM, 100 for PGD */
 	batchSize?: number;
 	signal?: AbortSignal;
+	/** keep which digits survived at each eps (`RobustnessPoint.correct`), for per-digit worst cases */
+	keepCorrect?: boolean;
 	/** counts attacked examples, i.e. (digit, eps) pairs */
 	onProgress?: (done: number, total: number) => void;
 }
@@ -134,6 +138,7 @@ export async function robustnessCurve(
 	const rngs = epsValues.map(() => startRng(attack));
 	const errors = new Float64Array(epsValues.length);
 	const confidenceOnErrors = new Float64Array(epsValues.length);
+	const correct = opts.keepCorrect ? epsValues.map(() => new Uint8Array(total)) : undefined;
 	for await (const { start, end, n, x, y } of digitBatches(data, total, batchSize, opts.signal)) {
 		const crafted: tf.Tensor4D[] = [];
 		let out: tf.Tensor2D;
@@ -170,7 +175,7 @@ export async function robustnessCurve(
 				if (values[k] !== data.labels[start + i]) {
 					errors[e]++;
 					confidenceOnErrors[e] += values[m + k];
-				}
+				} else if (correct) correct[e][start + i] = 1;
 			}
 		}
 		if (attack.kind === 'fgsm') opts.onProgress?.(end * epsValues.length, work);
@@ -180,7 +185,8 @@ export async function robustnessCurve(
 		eps,
 		accuracy: total ? (total - errors[e]) / total : 0,
 		errorRate: total ? errors[e] / total : 0,
-		meanConfidenceOnErrors: errors[e] ? confidenceOnErrors[e] / errors[e] : 0
+		meanConfidenceOnErrors: errors[e] ? confidenceOnErrors[e] / errors[e] : 0,
+		...(correct ? { correct: correct[e] } : {})
 	}));
 }
 
