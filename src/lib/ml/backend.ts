@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { registerWasmConv2dBackpropFilter } from './kernels/wasm-conv2d-backprop-filter';
 import { registerWasmConv2dBackpropInput } from './kernels/wasm-conv2d-backprop-input';
+import { registerWasmPlainMatMul } from './kernels/wasm-batch-matmul';
 
 export const BACKENDS = ['webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -106,6 +107,7 @@ export async function activateBackend(name: BackendName, load: BackendLoader): P
 	if (name === 'wasm') {
 		registerWasmConv2dBackpropFilter();
 		registerWasmConv2dBackpropInput();
+		registerWasmPlainMatMul();
 	}
 	let ok: boolean;
 	try {

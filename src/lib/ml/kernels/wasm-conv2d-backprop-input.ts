@@ -83,29 +83,67 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
 		const out = wasm.typedArrayFromHeap(dx);
 		const cs = wasm.typedArrayFromHeap(cols);
 		out.fill(0);
-		for (let b = 0; b < B; b++) {
-			for (let i = 0; i < OH; i++) {
-				for (let j = 0; j < OW; j++) {
-					const row = ((b * OH + i) * OW + j) * K;
-					for (let kh = 0; kh < KH; kh++) {
-						const r = i * sh + kh - top;
-						if (r < 0 || r >= H) continue;
-						for (let kw = 0; kw < KW; kw++) {
-							const c = j * sw + kw - left;
-							if (c < 0 || c >= W) continue;
-							const dst = ((b * H + r) * W + c) * CI;
-							const src = row + (kh * KW + kw) * CI;
-							for (let ci = 0; ci < CI; ci++) out[dst + ci] += cs[src + ci];
-						}
-					}
-				}
-			}
-		}
+		col2im(cs, out, { B, H, W, CI, OH, OW, KH, KW, sh, sw, top, left });
 		return dx;
 	} finally {
 		wasm.disposeData(cols.dataId);
 	}
 };
+
+interface Col2ImShape {
+	B: number;
+	H: number;
+	W: number;
+	CI: number;
+	OH: number;
+	OW: number;
+	KH: number;
+	KW: number;
+	sh: number;
+	sw: number;
+	top: number;
+	left: number;
+}
+
+/**
+ * dx += the columns scattered back to their pixels. The valid output columns j of each filter
+ * column kw are worked out once, so the inner loops have no bounds tests; one input channel (the
+ * digit CNN's first layer) gets its own loop without the channel axis.
+ */
+function col2im(cs: Float32Array, out: Float32Array, s: Col2ImShape) {
+	const { B, H, W, CI, OH, OW, KH, KW, sh, sw, top, left } = s;
+	const K = KH * KW * CI;
+	const jFrom = new Int32Array(KW);
+	const jTo = new Int32Array(KW);
+	for (let kw = 0; kw < KW; kw++) {
+		// c = j * sw + kw - left must lie in [0, W)
+		jFrom[kw] = Math.max(0, Math.ceil((left - kw) / sw));
+		jTo[kw] = Math.min(OW, Math.floor((W - 1 + left - kw) / sw) + 1);
+	}
+	const rowStride = sw * CI;
+	for (let b = 0; b < B; b++) {
+		for (let i = 0; i < OH; i++) {
+			const srcRow = (b * OH + i) * OW * K;
+			for (let kh = 0; kh < KH; kh++) {
+				const r = i * sh + kh - top;
+				if (r < 0 || r >= H) continue;
+				const dstRow = (b * H + r) * W * CI;
+				for (let kw = 0; kw < KW; kw++) {
+					const j0 = jFrom[kw];
+					const j1 = jTo[kw];
+					let src = srcRow + j0 * K + (kh * KW + kw) * CI;
+					let dst = dstRow + (j0 * sw + kw - left) * CI;
+					if (CI === 1) {
+						for (let j = j0; j < j1; j++, src += K, dst += sw) out[dst] += cs[src];
+					} else {
+						for (let j = j0; j < j1; j++, src += K, dst += rowStride)
+							for (let ci = 0; ci < CI; ci++) out[dst + ci] += cs[src + ci];
+					}
+				}
+			}
+		}
+	}
+}
 
 /** Replaces tfjs's own WASM kernel; idempotent. Call after the WASM backend is registered. */
 export function registerWasmConv2dBackpropInput() {
