@@ -44,7 +44,7 @@ function transposedLastTwo(x: TensorInfo, backend: unknown): TensorInfo {
 	}) as TensorInfo;
 }
 
-function wrap(name: Wrapped, original: KernelFunc): KernelFunc {
+function wrap(original: KernelFunc): KernelFunc {
 	return ({ inputs, backend, attrs }) => {
 		const { transposeA, transposeB } = attrs as unknown as {
 			transposeA: boolean;
@@ -67,7 +67,6 @@ function wrap(name: Wrapped, original: KernelFunc): KernelFunc {
 			for (const t of scratch) (backend as unknown as WasmBackendLike).disposeData(t.dataId);
 		}
 	};
-	void name;
 }
 
 /**
@@ -81,7 +80,7 @@ export function registerWasmPlainMatMul() {
 		if (!current) continue;
 		if (current.kernelFunc === wrappers.get(name)) continue;
 		originals.set(name, current);
-		const wrapper = wrap(name, current.kernelFunc);
+		const wrapper = wrap(current.kernelFunc);
 		wrappers.set(name, wrapper);
 		unregisterKernel(name, 'wasm');
 		registerKernel({ ...current, kernelFunc: wrapper });
