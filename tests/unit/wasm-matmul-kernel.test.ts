@@ -76,7 +76,7 @@ describe('BatchMatMul and _FusedMatMul on WASM with transposed operands', () => 
 				t ? [...s.slice(0, -2), s[s.length - 1], s[s.length - 2]] : s;
 			it(`matMul ${c.name}, transposeA ${ta}, transposeB ${tb} matches the CPU backend`, async () => {
 				const product: Product = (a, b) => tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D, ta, tb);
-				const args = [stored(aShape, ta), stored(bShape, tb), [N]] as const;
+				const args: [number[], number[], number[]] = [stored(aShape, ta), stored(bShape, tb), [N]];
 				const reference = await compute('cpu', ...args, product);
 				const wasm = await compute('wasm', ...args, product);
 				expect(worstRelativeError(wasm, reference)).toBeLessThan(1e-5);
@@ -94,7 +94,11 @@ describe('BatchMatMul and _FusedMatMul on WASM with transposed operands', () => 
 							bias,
 							activation: 'relu'
 						});
-					const args = [stored(aShape, ta), stored(bShape, tb), [N]] as const;
+					const args: [number[], number[], number[]] = [
+						stored(aShape, ta),
+						stored(bShape, tb),
+						[N]
+					];
 					const reference = await compute('cpu', ...args, product);
 					const wasm = await compute('wasm', ...args, product);
 					expect(worstRelativeError(wasm, reference)).toBeLessThan(1e-5);
