@@ -121,6 +121,15 @@ async function main() {
 				.map((k) => figures[k])
 				.filter((v): v is number => typeof v === 'number');
 			figures.leakedTensors = leaks.length ? Math.max(...leaks) : null;
+			// One headline responsiveness figure: the longest main-thread task of any lab's main run.
+			const longest = Object.entries(figures).filter(
+				(e): e is [string, number] => e[0].startsWith('longestTaskMs') && typeof e[1] === 'number'
+			);
+			if (longest.length) {
+				const [key, ms] = longest.reduce((a, b) => (b[1] > a[1] ? b : a));
+				figures.longestTaskMs = ms;
+				figures.longestTaskLab = key.slice('longestTaskMs'.length);
+			}
 			figures.activeBackend = await page.evaluate(() =>
 				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.runtime?.backend()
 			);

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { BenchHooks, Probe } from './probes';
+import { longTaskFigures, watchLongTasks } from './long-tasks';
 
 /** The gallery the probe times: all ten classes of mnist-cnn, batched, 300 steps. */
 const MODEL = 'mnist-cnn';
@@ -41,7 +42,9 @@ export const inversionGallery: Probe = {
 					).__aiLabHooks.inversion!.measureGallery(model, steps),
 				[MODEL, STEPS] as const
 			);
+		const watch = await watchLongTasks(page);
 		const first = await gallery();
+		const tasks = await watch.stop();
 		const before = await numTensors(page);
 		const second = await gallery();
 		const after = await numTensors(page);
@@ -50,7 +53,8 @@ export const inversionGallery: Probe = {
 			inversionRepeatMs: Math.round(second.ms),
 			inversionAttackAccuracy: Math.round(1000 * first.attackAccuracy) / 1000,
 			inversionFramesPerSecond: Math.round(10 * first.framesPerSecond) / 10,
-			inversionLeakedTensors: after - before
+			inversionLeakedTensors: after - before,
+			...longTaskFigures('Inversion', tasks)
 		};
 	}
 };

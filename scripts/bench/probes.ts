@@ -8,6 +8,7 @@ import { backdoorTrain } from './backdoor-probe';
 import { inversionGallery } from './inversion-probe';
 import { supplyChain } from './supply-chain-probe';
 import { offlineColdStart, sceneSwitch, shelfAndCompare } from './results-probes';
+import { longTaskFigures, watchLongTasks } from './long-tasks';
 
 export interface ProbeContext {
 	page: Page;
@@ -237,12 +238,17 @@ export const pgdCurve: Probe = {
 		if (backend !== 'wasm') return { pgdCurveMs: null, pgdCurveNote: 'measured on WASM only' };
 		await open('labs/adversarial/?attack=pgd&randomStart=1&samples=1000');
 		await page.getByTestId('prediction-after').waitFor({ timeout: 120_000 });
+		const watch = await watchLongTasks(page);
 		await page.getByRole('button', { name: 'Run curves' }).click();
 		const cnn = page.getByTestId('cnn-curve-ms');
 		await cnn.waitFor({ timeout: 900_000 });
 		const text = (await cnn.textContent()) ?? '';
+		const tasks = await watch.stop();
 		await page.getByRole('button', { name: 'Cancel' }).click();
-		return { pgdCurveMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+		return {
+			pgdCurveMs: Number(/(\d+) ms/.exec(text)?.[1]),
+			...longTaskFigures('Adversarial', tasks)
+		};
 	}
 };
 
@@ -268,12 +274,14 @@ export const dpEpoch: Probe = {
 					!document.querySelector<HTMLButtonElement>('[data-testid="train-button"]')?.disabled
 			);
 			await page.getByLabel('Data and model').selectOption(dataset);
+			const watch = await watchLongTasks(page);
 			const times = await page.evaluate(() =>
 				(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.privacy!.measureEpochs(
 					5
 				)
 			);
 			const suffix = dataset === 'mnist' ? '' : 'Fraud';
+			Object.assign(out, longTaskFigures(`Privacy${suffix}`, await watch.stop()));
 			out[`dpEpochMs${suffix}`] = round2(times.dpEpochMs);
 			out[`plainEpochMs${suffix}`] = round2(times.plainEpochMs);
 			out[`dpEpochRatio${suffix}`] = round2(times.dpEpochMs / times.plainEpochMs);
@@ -296,11 +304,15 @@ export const poisonSweep: Probe = {
 			.getByTestId('train-status')
 			.getByText('labels flipped')
 			.waitFor({ timeout: 120_000 });
+		const watch = await watchLongTasks(page);
 		await page.getByRole('button', { name: 'Run sweep' }).click();
 		const ms = page.getByTestId('sweep-ms');
 		await ms.waitFor({ timeout: 300_000 });
 		const text = (await ms.textContent()) ?? '';
-		return { poisonSweepMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+		return {
+			poisonSweepMs: Number(/(\d+) ms/.exec(text)?.[1]),
+			...longTaskFigures('Poisoning', await watch.stop())
+		};
 	}
 };
 
@@ -314,10 +326,15 @@ export const extraction: Probe = {
 	async run({ page, open }) {
 		await open('labs/extraction/?victim=fraud-mlp&budget=2000&strategy=jacobian');
 		await page.getByTestId('victim-accuracy').getByText('%').waitFor({ timeout: 120_000 });
+		const watch = await watchLongTasks(page);
 		await page.getByRole('button', { name: 'Steal with Jacobian augmentation' }).click();
 		await page.getByTestId('attack-status').getByText('done').waitFor({ timeout: 300_000 });
+		const tasks = await watch.stop();
 		const text = (await page.getByTestId('run-ms').first().textContent()) ?? '';
-		return { extractionMs: Number(/(\d+) ms/.exec(text)?.[1]) };
+		return {
+			extractionMs: Number(/(\d+) ms/.exec(text)?.[1]),
+			...longTaskFigures('Extraction', tasks)
+		};
 	}
 };
 

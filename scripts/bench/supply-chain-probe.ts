@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { BenchHooks, Probe } from './probes';
+import { longTaskFigures, watchLongTasks } from './long-tasks';
 
 const numTensors = (page: Page) =>
 	page.evaluate(() =>
@@ -46,7 +47,9 @@ export const supplyChain: Probe = {
 					),
 				undefined
 			);
+		const watch = await watchLongTasks(page);
 		const first = await scan();
+		const tasks = await watch.stop();
 		const before = await numTensors(page);
 		await scan();
 		const after = await numTensors(page);
@@ -55,7 +58,8 @@ export const supplyChain: Probe = {
 			verifyMaxMs: Math.round(100 * Math.max(...verify)) / 100,
 			neuralCleanseMs: Math.round(first.ms),
 			neuralCleanseFlagged: first.flagged.join(',') || 'none',
-			neuralCleanseLeakedTensors: after - before
+			neuralCleanseLeakedTensors: after - before,
+			...longTaskFigures('SupplyChain', tasks)
 		};
 	}
 };

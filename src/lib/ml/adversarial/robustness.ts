@@ -12,7 +12,7 @@ import { fgsm, lossGradientSign, stepAlong } from './fgsm';
 import { pgd, type PgdOptions } from './pgd';
 import { createRng, type Rng } from '../../base/rng';
 import { digitTensor, labelTensor } from '../tensors';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { pacedYield, throwIfAborted, yieldToEventLoop } from '../yield';
 
 /** Which attack crafts the examples. PGD with randomStart false is BIM. */
 export type AttackSpec =
@@ -115,6 +115,40 @@ function predictionsAndConfidence(classifier: Classifier, x: tf.Tensor4D): tf.Te
 	return tf.stack([tf.cast(tf.argMax(probs, 1), 'float32'), tf.max(probs, 1)]) as tf.Tensor2D;
 }
 
+/** Rows per forward pass when scoring: about 15 ms of CNN on WASM, so no task runs long. */
+const SCORE_ROWS = 500;
+
+/**
+ * [2, count * n]: predictionsAndConfidence of `target` on the examples of each eps in turn
+ * (`examples(e)` makes eps e's [n, 28, 28, 1] batch), several eps to a forward pass of at most
+ * SCORE_ROWS rows, pausing between passes as `pace` says. One tensor out, so one readback.
+ */
+async function scoreInChunks(
+	target: Classifier,
+	count: number,
+	n: number,
+	pace: ReturnType<typeof pacedYield>,
+	examples: (e: number) => tf.Tensor4D
+): Promise<tf.Tensor2D> {
+	const perPass = Math.max(1, Math.floor(SCORE_ROWS / n));
+	const parts: tf.Tensor2D[] = [];
+	try {
+		for (let e0 = 0; e0 < count; e0 += perPass) {
+			const e1 = Math.min(count, e0 + perPass);
+			parts.push(
+				tf.tidy(() => {
+					const batch = Array.from({ length: e1 - e0 }, (_, k) => examples(e0 + k));
+					return predictionsAndConfidence(target, tf.concat(batch, 0) as tf.Tensor4D);
+				})
+			);
+			await pace.due();
+		}
+		return tf.tidy(() => tf.concat(parts, 1) as tf.Tensor2D);
+	} finally {
+		tf.dispose(parts);
+	}
+}
+
 /**
  * Accuracy of `evaluateOn` on examples crafted on `source` at each eps.
  *
@@ -139,17 +173,21 @@ export async function robustnessCurve(
 	const errors = new Float64Array(epsValues.length);
 	const confidenceOnErrors = new Float64Array(epsValues.length);
 	const correct = opts.keepCorrect ? epsValues.map(() => new Uint8Array(total)) : undefined;
+	const pace = pacedYield();
 	for await (const { start, end, n, x, y } of digitBatches(data, total, batchSize, opts.signal)) {
-		const crafted: tf.Tensor4D[] = [];
 		let out: tf.Tensor2D;
-		try {
-			if (attack.kind === 'fgsm') {
-				out = tf.tidy(() => {
-					const direction = lossGradientSign(source, x, y);
-					const batches = epsValues.map((eps) => stepAlong(x, direction, eps));
-					return predictionsAndConfidence(target, tf.concat(batches, 0) as tf.Tensor4D);
-				});
-			} else {
+		if (attack.kind === 'fgsm') {
+			const direction = tf.tidy(() => lossGradientSign(source, x, y));
+			try {
+				out = await scoreInChunks(target, epsValues.length, n, pace, (e) =>
+					stepAlong(x, direction, epsValues[e])
+				);
+			} finally {
+				direction.dispose();
+			}
+		} else {
+			const crafted: tf.Tensor4D[] = [];
+			try {
 				for (let e = 0; e < epsValues.length; e++) {
 					const eps = epsValues[e];
 					crafted.push(
@@ -161,10 +199,10 @@ export async function robustnessCurve(
 					await yieldToEventLoop();
 					throwIfAborted(opts.signal);
 				}
-				out = tf.tidy(() => predictionsAndConfidence(target, tf.concat(crafted, 0) as tf.Tensor4D));
+				out = await scoreInChunks(target, epsValues.length, n, pace, (e) => crafted[e]);
+			} finally {
+				tf.dispose(crafted);
 			}
-		} finally {
-			tf.dispose(crafted);
 		}
 		const values = await out.data();
 		out.dispose();
