@@ -5,6 +5,7 @@ import { modelFromArtifacts, type ModelId } from '../../src/lib/ml/models';
 import type { SmoothedModelId } from '../../src/lib/ml/model-ids';
 import {
 	DEFENCE_COST_IDS,
+	DEFENCE_NAMES,
 	isFailure,
 	measureDefenceCosts,
 	type CostInputs,
@@ -20,6 +21,7 @@ import {
 import { epsilonFor, stepsFor } from '../../src/lib/ml/privacy/rdp';
 import { readModelArtifacts } from '../../scripts/lib/model-files';
 import { readStaticAsset } from '../../scripts/lib/paths';
+import { lab } from '../helpers/lab-cli';
 import { expectNoLeaks } from '../helpers/leaks';
 import { useBackend } from '../helpers/setup';
 
@@ -170,6 +172,45 @@ describe('the lesson’s privacy and robustness miniatures (src/lib/ml/trade-off
 		expect(rows[0].attacked).toBeLessThan(rows[0].clean);
 		await expect(measureRobustnessAccuracy(inputs, { digits: 0 })).rejects.toThrow(
 			'robustness trade-off: digits must be a whole number from 1 to 2000, got 0'
+		);
+	});
+});
+
+describe('npm run lab -- costs', () => {
+	it('prints every defence with its cost and protection, and takes the core’s bounds as its own', async () => {
+		const run = await lab(
+			'costs',
+			...[
+				'--digits',
+				'5',
+				'--latency-digits',
+				'2',
+				'--smoothing-n',
+				'20',
+				'--smoothing-digits',
+				'1'
+			],
+			...[
+				'--dp-members',
+				'60',
+				'--dp-epochs',
+				'1',
+				'--prada-budget',
+				'110',
+				'--prada-clients',
+				'1'
+			],
+			...['--poison-train', '300', '--poison-test', '200']
+		);
+		expect(run.code, run.stderr).toBe(0);
+		for (const id of DEFENCE_COST_IDS) expect(run.stdout).toContain(DEFENCE_NAMES[id].name);
+		expect(run.stdout).not.toContain('not measured');
+		expect(run.stdout).toMatch(/cost per prediction of one digit: \d/);
+
+		const bad = await lab('costs', '--prada-budget', '50');
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toBe(
+			'lab costs: --prada-budget must be a whole number from 110 to 20000, got 50'
 		);
 	});
 });
