@@ -47,7 +47,16 @@ test('each trade-off miniature renders with numbers', async ({ page, open, backe
 
 	// security against speed: every defence timed with and without, with what it buys
 	const costs = page.getByTestId('trade-off-security-speed');
-	await costs.getByRole('button', { name: 'Measure every defence' }).click();
+	const measure = costs.getByRole('button', { name: 'Measure every defence' });
+	// Cancel frees the card at once, with a progress bar until then
+	await measure.click();
+	await expect(costs.getByRole('progressbar')).toBeVisible();
+	await costs.getByRole('button', { name: 'Cancel' }).click();
+	await expect(costs.getByTestId('status-costs')).toHaveText(
+		'cancelled; finished measurements stay'
+	);
+	await expect(costs.getByRole('progressbar')).toHaveCount(0);
+	await measure.click();
 	await expect(costs.getByTestId('status-costs')).toContainText(`done on ${label}`, LONG);
 	const rows = costs.getByTestId('costs-table').locator('tbody tr');
 	await expect(rows).toHaveCount(7);
