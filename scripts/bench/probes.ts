@@ -5,6 +5,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { backdoorTrain } from './backdoor-probe';
+import { defenceCosts } from './defence-costs-probe';
 import { inversionGallery } from './inversion-probe';
 import { supplyChain } from './supply-chain-probe';
 import { offlineColdStart, sceneSwitch, shelfAndCompare } from './results-probes';
@@ -56,6 +57,10 @@ export interface BenchHooks {
 		checks(): { id: string; report: object | null; verifyMs: number }[];
 		/** Neural Cleanse on a hub copy with the lab's settings */
 		scan(id: string): Promise<{ ms: number; flagged: number[] }>;
+	};
+	/** the lesson's trade-off miniatures (src/lib/course/trade-offs/trade-offs-state.svelte.ts) */
+	tradeOffs?: {
+		measured(): { costs: unknown[]; ms: { costs?: number } };
 	};
 	inversion?: {
 		/** the white-box gallery: all ten classes batched, `steps` steps, patience and goal 0 */
@@ -406,6 +411,7 @@ export const PROBES: Probe[] = [
 	inversionGallery,
 	supplyChain,
 	smoothing,
+	defenceCosts,
 	pgdCurve,
 	sceneSwitch,
 	shelfAndCompare,

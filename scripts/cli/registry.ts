@@ -2,6 +2,7 @@
 import type { Command } from './command';
 import { backdoor } from './commands/backdoor';
 import { certify } from './commands/certify';
+import { costs } from './commands/costs';
 import { dpTrain } from './commands/dp-train';
 import { epsilon } from './commands/epsilon';
 import { extract } from './commands/extract';
@@ -21,5 +22,6 @@ export const COMMANDS: Command<never>[] = [
 	dpTrain as Command<never>,
 	extract as Command<never>,
 	invert as Command<never>,
-	scan as Command<never>
+	scan as Command<never>,
+	costs as Command<never>
 ];

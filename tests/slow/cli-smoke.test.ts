@@ -48,6 +48,33 @@ const SMOKE: Record<string, { argv: string[]; keys: string[]; minBytes?: number 
 		keys: ['points', 'attackAccuracy', 'recoveredRate', 'meanDistanceGap'],
 		minBytes: 65_537
 	},
+	costs: {
+		// every defence at a tiny size
+		argv: [
+			...[
+				'--digits',
+				'5',
+				'--latency-digits',
+				'2',
+				'--smoothing-n',
+				'20',
+				'--smoothing-digits',
+				'1'
+			],
+			...[
+				'--dp-members',
+				'60',
+				'--dp-epochs',
+				'1',
+				'--prada-budget',
+				'110',
+				'--prada-clients',
+				'1'
+			],
+			...['--poison-train', '300', '--poison-test', '200']
+		],
+		keys: ['backend', 'options', 'defences', 'ms']
+	},
 	scan: {
 		argv: [
 			'--model',

@@ -363,8 +363,9 @@ export const TRADE_OFFS: readonly TradeOff[] = [
 		tension:
 			'Differential privacy clips each example’s influence and adds noise during training. More noise means a stronger guarantee that no single record can be recovered, and a less accurate model.',
 		lab: 'privacy',
-		anchor: null,
-		evidence: 'the noise slider charts accuracy against the privacy budget epsilon'
+		anchor: 'tradeoff-title',
+		evidence:
+			'every training run is a point of held-out accuracy against epsilon beside the model trained without privacy, and the membership attack is charted against the same epsilon'
 	},
 	{
 		id: 'robustness-accuracy',
@@ -373,7 +374,8 @@ export const TRADE_OFFS: readonly TradeOff[] = [
 			'Training on adversarial examples makes a model harder to fool, but it usually costs some accuracy on clean inputs and more training time.',
 		lab: 'adversarial',
 		anchor: 'curves-title',
-		evidence: 'the robustness curves put a plain and an adversarially trained model side by side'
+		evidence:
+			'the robustness curves run FGSM or PGD on up to 2,000 held-out digits against the plain and the FGSM-trained CNN side by side'
 	},
 	{
 		id: 'security-speed',
@@ -381,8 +383,9 @@ export const TRADE_OFFS: readonly TradeOff[] = [
 		tension:
 			'Every check on the path to a decision adds latency: input transformations, detectors, ensembles. In real-time systems such as payment approval, the time budget limits which defences are affordable.',
 		lab: 'adversarial',
-		anchor: 'curves-title',
-		evidence: 'the input defences are timed on your machine, so their cost is measured, not assumed'
+		anchor: 'smoothing-title',
+		evidence:
+			'a certificate from randomized smoothing classifies 1,100 noisy copies of the digit, and the panel times it on your machine; the table above links every other defence to its own lab'
 	},
 	{
 		id: 'transparency-security',

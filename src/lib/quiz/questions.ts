@@ -173,6 +173,59 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		lab: 'adversarial'
 	},
 	{
+		id: 'adversarial-smoothing-sigma',
+		source: 'adversarial',
+		prompt:
+			'Randomized smoothing answers what a CNN says most often under Gaussian noise of sigma. In the adversarial lab’s smoothing panel, what changes when sigma goes from 0.25 to 1?',
+		options: [
+			{
+				id: 'a',
+				text: 'Larger L2 radii can be certified, and the base CNN gets fewer clean digits right.'
+			},
+			{
+				id: 'b',
+				text: 'Nothing can be certified any more: at that much noise the smoothed classifier always abstains.'
+			},
+			{
+				id: 'c',
+				text: 'Both get better: more noise certifies larger radii and also raises clean accuracy.'
+			},
+			{
+				id: 'd',
+				text: 'The radii shrink, because noise of sigma 1 hides the digit from the CNN.'
+			}
+		],
+		correct: 'a',
+		explanation:
+			'Robustness against accuracy, with a certificate: the radius is sigma × Φ⁻¹ of the lower bound on pA, so more noise certifies larger radii (at sigma 1, 44.8 % of digits are certified at radius 1, where sigma 0.25 certifies none), while the CNN trained under that noise reads fewer clean digits (94.7 % against 97.9 %) and abstains more often (13 % against 0.6 %).',
+		lab: 'adversarial'
+	},
+	{
+		id: 'adversarial-certify-cost',
+		source: 'adversarial',
+		prompt:
+			'A randomized-smoothing certificate classifies n0 = 100 and then n = 1,000 noisy copies of the digit. In the adversarial lab, which times it on your machine, how does one certified prediction compare with one plain prediction of the same CNN?',
+		options: [
+			{
+				id: 'a',
+				text: 'The same: the noisy copies are all drawn and classified once, when the page loads.'
+			},
+			{
+				id: 'b',
+				text: 'Far slower: 1,100 noisy copies go through the CNN for each answer, not one.'
+			},
+			{
+				id: 'c',
+				text: 'About twice as slow: one forward pass picks the class and a second one counts it.'
+			},
+			{ id: 'd', text: 'Faster: the noise lets the CNN skip most of its convolutions.' }
+		],
+		correct: 'b',
+		explanation:
+			'Security against speed: the certificate needs fresh noisy copies for every input, and each goes through the CNN (in batches of 500). On WASM a certificate takes tens of milliseconds against well under one for a plain prediction, hundreds of times longer; the lesson’s cost chart times it beside the other defences on your device. A payment system with a 10 ms budget could not afford it.',
+		lab: 'adversarial'
+	},
+	{
 		id: 'poisoning-label-flip',
 		source: 'poisoning',
 		prompt:
@@ -262,6 +315,28 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		lab: 'extraction'
 	},
 	{
+		id: 'extraction-rounding',
+		source: 'extraction',
+		prompt:
+			'The extraction lab’s API can round its probabilities to one decimal before answering. What does that do to the attacks on the fraud models?',
+		options: [
+			{
+				id: 'a',
+				text: 'It stops every attack: no copy can learn anything from answers rounded that far.'
+			},
+			{ id: 'b', text: 'Nothing at all: one decimal keeps everything an attacker needs.' },
+			{
+				id: 'c',
+				text: 'Equation solving loses the exact weights; learned copies still mostly agree.'
+			},
+			{ id: 'd', text: 'Only the random queries fail, since their answers all round to zero.' }
+		],
+		correct: 'c',
+		explanation:
+			'Transparency against security: equation solving recovers the logistic regression from 11 exact answers (error 6.7e-16), but with one decimal its error is 2.5, useless. Learning attacks only need the answers to point the right way: the Jacobian attacker’s copy of the fraud MLP still agrees with the victim on 96.3 % of held-out transactions. Label-only answers slow it a little more; detection (PRADA) and budgets do the rest.',
+		lab: 'extraction'
+	},
+	{
 		id: 'privacy-noise',
 		source: 'privacy',
 		prompt:
@@ -329,6 +404,34 @@ export const QUESTIONS: readonly QuizQuestion[] = [
 		correct: 'a',
 		explanation:
 			'Privacy attacks such as membership inference and model inversion exploit what a model has memorised about individual records. Differential privacy limits that memorisation by design. It does not make the model robust to adversarial inputs, and availability attacks on the API need infrastructure controls.',
+		lab: 'privacy'
+	},
+	{
+		id: 'privacy-utility-cost',
+		source: 'privacy',
+		prompt:
+			'In the privacy lab, the digit MLP trained without privacy gets 89.2 % of the held-out digits right. What does the lab measure for the same model trained with DP-SGD at sigma 1 (epsilon 9.11 after 30 epochs)?',
+		options: [
+			{
+				id: 'a',
+				text: 'The same 89.2 %: over 30 epochs the noise averages out, so privacy costs no accuracy.'
+			},
+			{
+				id: 'b',
+				text: 'About 80 % accuracy, and a weaker membership attack (advantage 0.147, not 0.233).'
+			},
+			{
+				id: 'c',
+				text: 'About 99 %: the noise works as a regulariser, so the model stops overfitting its digits.'
+			},
+			{
+				id: 'd',
+				text: 'About 10 %, chance: any noise at all leaves a model of 1,000 digits guessing.'
+			}
+		],
+		correct: 'b',
+		explanation:
+			'Privacy against utility, measured: at sigma 1 the privacy lab’s digit MLP reaches 79.6 % held-out accuracy against 89.2 % without privacy, and the loss-threshold membership attack’s advantage falls from 0.233 to 0.147. The noise that hides each training digit also blurs what the model learns from all of them; more noise (sigma 2, epsilon 3.05) costs more (66.4 %). The lesson’s miniature trains the same model at three noise levels on your device.',
 		lab: 'privacy'
 	},
 	{
