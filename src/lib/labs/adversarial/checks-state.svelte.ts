@@ -8,6 +8,7 @@ import { defaultTransferSource, honestChecks, type HonestReport } from '$lib/ml/
 import { DEFENCES, type DefenceId } from '$lib/ml/adversarial/defences';
 import type { AttackSpec } from '$lib/ml/adversarial/robustness';
 import type { ModelId } from '$lib/ml/models';
+import { MODEL_IDS, SMOOTHED_MODEL_IDS, type SmoothedModelId } from '$lib/ml/model-ids';
 import { Job } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
 import { cliCommand } from '$lib/labs/run-record';
@@ -25,8 +26,14 @@ const ADDED_PGD = (seed: number): AttackSpec => ({
 	seed
 });
 
+/** The models a check can take: the shipped three and the noise-trained base CNNs of smoothing. */
+export const CHECK_MODELS: readonly (ModelId | SmoothedModelId)[] = [
+	...MODEL_IDS,
+	...SMOOTHED_MODEL_IDS
+];
+
 export interface CheckTarget {
-	model: ModelId;
+	model: ModelId | SmoothedModelId;
 	defence: DefenceId;
 	/** add PGD-10 to an FGSM evaluation, so the claim is the worst case of both */
 	addPgd: boolean;
@@ -100,8 +107,13 @@ export class CheckRun {
 	}
 }
 
-/** The CLI run that reproduces the check (the CLI's claim is the curve's attack alone). */
-export function checksCli(p: AdversarialParams, target: CheckTarget): string {
+/**
+ * The CLI run that reproduces the check (the CLI's claim is the curve's attack alone, on the
+ * shipped three models), or null when the check goes beyond what the CLI runs.
+ */
+export function checksCli(p: AdversarialParams, target: CheckTarget): string | null {
+	if (target.addPgd || target.adaptive || !(MODEL_IDS as readonly string[]).includes(target.model))
+		return null;
 	const pgd = p.attack === 'pgd';
 	return cliCommand('robustness', {
 		model: target.model,
