@@ -8,6 +8,7 @@ import {
 	type Strategy
 } from '../../../src/lib/ml/extraction/learning';
 import {
+	AUDIT_SAMPLE,
 	auditExplanations,
 	compareGradientLearning,
 	compareRecovery,
@@ -86,8 +87,11 @@ interface ExplanationResults {
 		maxParamError: number;
 		maxRelativeError: number;
 		agreement: number;
-		equationQueries: number;
-		equationMaxParamError: number;
+		/** equation solving, when the budget allows its d + 1 queries */
+		equationQueries?: number;
+		equationMaxParamError?: number;
+		/** why equation solving could not run */
+		equationProblem?: string;
 	};
 	/** fraud-logreg: why the one-query attack could not run (label-only answers carry no p) */
 	recoveryProblem?: string;
@@ -106,9 +110,6 @@ interface ExplanationResults {
 	/** the auditor's view: 200 ordinary transactions explained, features ranked */
 	audit: { sample: number; features: FeatureReliance[] };
 }
-
-/** The auditor's sample: ordinary transactions from the victim's own distribution. */
-const AUDIT_SAMPLE = 200;
 
 async function loadVictim(id: VictimId, seed: number): Promise<{ victim: Victim; free(): void }> {
 	if (id !== 'mnist-cnn') return { victim: await trainFraudVictim(id, { seed }), free() {} };
@@ -264,8 +265,12 @@ async function explanationResults(
 			maxParamError: r.explanations.maxParamError,
 			maxRelativeError: r.explanations.maxRelativeError,
 			agreement: r.explanations.agreement,
-			equationQueries: r.equation.queries,
-			equationMaxParamError: r.equation.maxParamError
+			...(r.equation
+				? {
+						equationQueries: r.equation.queries,
+						equationMaxParamError: r.equation.maxParamError
+					}
+				: { equationProblem: r.equationProblem ?? undefined })
 		};
 	}
 	if (strategy !== 'equation') {
@@ -296,7 +301,9 @@ function explanationLines(e: ExplanationResults, pct: (x: number) => string): st
 	if (e.recovery)
 		lines.push(
 			`  one-query recovery: ${e.recovery.queries} quer${e.recovery.queries === 1 ? 'y' : 'ies'}, largest parameter error ${e.recovery.maxParamError.toExponential(2)} (relative ${e.recovery.maxRelativeError.toExponential(2)}), agreement ${pct(e.recovery.agreement)}`,
-			`  equation solving without explanations: ${e.recovery.equationQueries} queries, largest parameter error ${e.recovery.equationMaxParamError.toExponential(2)}`
+			e.recovery.equationQueries !== undefined && e.recovery.equationMaxParamError !== undefined
+				? `  equation solving without explanations: ${e.recovery.equationQueries} queries, largest parameter error ${e.recovery.equationMaxParamError.toExponential(2)}`
+				: `  equation solving without explanations could not run: ${e.recovery.equationProblem}`
 		);
 	if (e.curve) {
 		const { saving } = e.curve;

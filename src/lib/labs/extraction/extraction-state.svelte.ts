@@ -15,6 +15,7 @@ import {
 	type Strategy
 } from '$lib/ml/extraction/learning';
 import {
+	AUDIT_SAMPLE,
 	auditExplanations,
 	compareGradientLearning,
 	compareRecovery,
@@ -81,8 +82,10 @@ export interface RecoveryResult {
 	maxParamError: number;
 	maxRelativeError: number;
 	agreement: number;
-	equationQueries: number;
-	equationMaxParamError: number;
+	/** equation solving on the same settings; null when the budget is below its d + 1 */
+	equationQueries: number | null;
+	equationMaxParamError: number | null;
+	equationProblem: string | null;
 }
 
 /** A learning attack with and without fitting the explained gradients. */
@@ -104,9 +107,6 @@ export interface AuditResult {
 	sample: number;
 	features: FeatureReliance[];
 }
-
-/** Ordinary transactions the auditor has explained. */
-export const AUDIT_SAMPLE = 200;
 
 export interface EquationRow {
 	feature: string;
@@ -462,11 +462,12 @@ export class ExtractionLab {
 				maxParamError: r.explanations.maxParamError,
 				maxRelativeError: r.explanations.maxRelativeError,
 				agreement: r.explanations.agreement,
-				equationQueries: r.equation.queries,
-				equationMaxParamError: r.equation.maxParamError
+				equationQueries: r.equation?.queries ?? null,
+				equationMaxParamError: r.equation?.maxParamError ?? null,
+				equationProblem: r.equationProblem
 			};
 			ctx.status(
-				`explanations: ${r.explanations.queries} query; equation solving: ${r.equation.queries}`
+				`explanations: ${r.explanations.queries} query; equation solving: ${r.equation ? r.equation.queries : 'could not run'}`
 			);
 		});
 	}

@@ -16,7 +16,7 @@
 import { createRng, type Rng } from '../../base/rng';
 import { agreement, maxParamError, type LogisticParams } from './equation-solving';
 import { fidelityCurve, type FidelityPoint, type Strategy } from './learning';
-import { equationBox, runEquation, type EquationOutcome } from './run';
+import { attackProblem, equationBox, runEquation, type EquationOutcome } from './run';
 import { disposeSurrogate, GRADIENT_WEIGHT } from './surrogate';
 import {
 	logisticVictim,
@@ -131,14 +131,14 @@ export function explanationAttack(
 	);
 }
 
+/** |t - r| / |t|: 0 when they are equal, Infinity when only the truth is 0. */
+const relative = (t: number, r: number) => (t === r ? 0 : Math.abs(t - r) / Math.abs(t));
+
 /** Largest |true - recovered| / |true| over the weights and the bias. */
 export function maxRelativeError(truth: LogisticParams, recovered: LogisticParams): number {
-	let worst = Math.abs(truth.bias - recovered.bias) / Math.abs(truth.bias);
+	let worst = relative(truth.bias, recovered.bias);
 	for (let j = 0; j < truth.weights.length; j++)
-		worst = Math.max(
-			worst,
-			Math.abs(truth.weights[j] - recovered.weights[j]) / Math.abs(truth.weights[j])
-		);
+		worst = Math.max(worst, relative(truth.weights[j], recovered.weights[j]));
 	return worst;
 }
 
@@ -183,8 +183,10 @@ export function runExplanationAttack(
 
 export interface RecoveryComparison {
 	explanations: ExplanationOutcome;
-	/** equation solving against the same API without explanations */
-	equation: EquationOutcome;
+	/** equation solving against the same API without explanations, or null when it cannot run */
+	equation: EquationOutcome | null;
+	/** why equation solving could not run (a budget below d + 1), or null */
+	equationProblem: string | null;
 }
 
 /**
@@ -196,13 +198,23 @@ export function compareRecovery(
 	apiOptions: PredictionApiOptions,
 	seed: number
 ): RecoveryComparison {
+	const explanations = runExplanationAttack(
+		victim,
+		victim.api({ ...apiOptions, explanations: true }),
+		seed
+	);
+	const equationProblem = attackProblem(
+		'equation',
+		victim.id,
+		apiOptions.outputMode ?? { kind: 'probs' },
+		apiOptions.budget
+	);
 	return {
-		explanations: runExplanationAttack(
-			victim,
-			victim.api({ ...apiOptions, explanations: true }),
-			seed
-		),
-		equation: runEquation(victim, victim.api({ ...apiOptions, explanations: false }), seed)
+		explanations,
+		equation: equationProblem
+			? null
+			: runEquation(victim, victim.api({ ...apiOptions, explanations: false }), seed),
+		equationProblem
 	};
 }
 
@@ -306,6 +318,9 @@ export function headlineSaving(c: GradientComparison): Saving {
 		without: queriesToReach(c.without, level)
 	};
 }
+
+/** Ordinary transactions the auditor has explained (the page's and the CLI's audit). */
+export const AUDIT_SAMPLE = 200;
 
 export interface FeatureReliance {
 	index: number;
