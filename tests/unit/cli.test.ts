@@ -230,6 +230,32 @@ describe('npm run lab, in this process', () => {
 			'lab extract: --victim must be one of fraud-logreg, fraud-mlp, mnist-cnn, got "svm"'
 		],
 		[
+			[
+				'extract',
+				'--victim',
+				'mnist-cnn',
+				'--strategy',
+				'natural',
+				'--budget',
+				'10',
+				'--explanations'
+			],
+			'lab extract: --explanations: explanations are the gradient of P(class 1) of a binary victim; mnist-cnn has none here (use fraud-logreg or fraud-mlp)'
+		],
+		[
+			[
+				'extract',
+				'--victim',
+				'fraud-mlp',
+				'--strategy',
+				'natural',
+				'--budget',
+				'10',
+				'--explanations=1'
+			],
+			'lab extract: --explanations is a flag and takes no value'
+		],
+		[
 			['invert', '--steps', '10'],
 			'lab invert: --model is required (one of mnist-softmax, mnist-cnn, mnist-cnn-adv, few-shot, privacy-mlp)'
 		],

@@ -3,11 +3,13 @@ import { createRng, normal } from '../../src/lib/base/rng';
 import { generateTransactions, standardize } from '../../src/lib/data/fraud';
 import {
 	BudgetExceededError,
+	logisticGradient,
 	logisticVictim,
 	PredictionApi,
 	RateLimitedError,
 	type OutputMode
 } from '../../src/lib/ml/extraction/victim-api';
+import { explanationAttack, maxRelativeError } from '../../src/lib/ml/extraction/explanations';
 import {
 	agreement,
 	equationSolvingAttack,
@@ -213,5 +215,146 @@ describe('PredictionApi', () => {
 		now = 1100;
 		api.query(rows(1));
 		expect(api.queries).toBe(9);
+	});
+});
+
+describe('explanations (Milli, Schmidt, Dragan, Hardt 2019)', () => {
+	const explaining = (truth: { weights: Float64Array; bias: number }, mode?: OutputMode) =>
+		new PredictionApi(
+			{
+				predict: logisticVictim(truth.weights, truth.bias),
+				gradient: logisticGradient(truth.weights, truth.bias)
+			},
+			D,
+			{ explanations: true, outputMode: mode, costPerQuery: 0.5 }
+		);
+
+	it("one explanation query recovers a logistic regression's w and b to 1e-9 relative error", () => {
+		for (const seed of [11, 12, 13]) {
+			const truth = randomLogistic(D, seed);
+			const api = explaining(truth);
+			const stolen = explanationAttack(api, D, {
+				rng: createRng(5),
+				low: new Array(D).fill(-1),
+				high: new Array(D).fill(1)
+			});
+			expect(stolen.queries).toBe(1);
+			expect(api.queries).toBe(1);
+			expect(api.cost).toBe(0.5);
+			expect(api.log).toHaveLength(1);
+			expect(maxRelativeError(truth, stolen)).toBeLessThan(1e-9);
+			expect(Math.abs(stolen.bias - truth.bias) / Math.abs(truth.bias)).toBeLessThan(1e-9);
+		}
+		// equation solving needs d + 1 = 11 queries for the same model
+		const truth = randomLogistic(D, 11);
+		const plain = new PredictionApi(logisticVictim(truth.weights, truth.bias), D);
+		equationSolvingAttack(plain, D, { rng: createRng(5), low: -1, high: 1 });
+		expect(plain.queries).toBe(D + 1);
+	});
+
+	it('an explained answer carries the exact, unrounded gradient in every output mode and costs one query', () => {
+		const truth = randomLogistic(D, 31);
+		const x = Array.from({ length: D }, (_, j) => 0.1 * j - 0.4);
+		const exact = Array.from(logisticGradient(truth.weights, truth.bias)(Float64Array.from(x), D));
+		for (const mode of [
+			{ kind: 'probs' },
+			{ kind: 'round', decimals: 1 },
+			{ kind: 'label' }
+		] as OutputMode[]) {
+			const api = explaining(truth, mode);
+			const [answer] = api.query([x]);
+			expect(answer.gradient).toEqual(exact);
+			expect(answer.probs === undefined).toBe(mode.kind === 'label');
+			expect(api.queries).toBe(1);
+		}
+		// without the option the answer has no gradient
+		const plain = new PredictionApi(
+			{
+				predict: logisticVictim(truth.weights, truth.bias),
+				gradient: logisticGradient(truth.weights, truth.bias)
+			},
+			D
+		);
+		expect(plain.query([x])[0]).not.toHaveProperty('gradient');
+	});
+
+	it('the logistic gradient is dP(class 1)/dx: central finite differences agree to 1e-8', () => {
+		const truth = randomLogistic(D, 41);
+		const predict = logisticVictim(truth.weights, truth.bias);
+		const gradient = logisticGradient(truth.weights, truth.bias);
+		const x = uniformInputs(20, D, -2, 2, 8);
+		const g = gradient(x, D);
+		const h = 1e-6;
+		for (let i = 0; i < 20; i++)
+			for (let j = 0; j < D; j++) {
+				const up = Float64Array.from(x.subarray(i * D, (i + 1) * D));
+				const down = Float64Array.from(up);
+				up[j] += h;
+				down[j] -= h;
+				const fd = (predict(up, D)[1] - predict(down, D)[1]) / (2 * h);
+				expect(Math.abs(fd - g[i * D + j])).toBeLessThan(1e-8);
+			}
+	});
+
+	it('saturated answers: the attack asks elsewhere, each try billed, and says so when all are saturated', () => {
+		// One feature, w = 1, b = 0, queries from [-60, 60]: rounded to 3 decimals, p is 0 or 1
+		// for |x| > 7.6, so most draws tell nothing of w's size.
+		const one = { weights: Float64Array.of(1), bias: 0 };
+		const api = new PredictionApi(
+			{ predict: logisticVictim(one.weights, 0), gradient: logisticGradient(one.weights, 0) },
+			1,
+			{ explanations: true, outputMode: { kind: 'round', decimals: 3 } }
+		);
+		const stolen = explanationAttack(api, 1, {
+			rng: createRng(2),
+			low: [-60],
+			high: [60],
+			maxQueries: 100
+		});
+		expect(stolen.queries).toBeGreaterThan(1);
+		expect(api.queries).toBe(stolen.queries);
+		expect(Math.abs(stolen.point[0])).toBeLessThan(7.7);
+		expect(Math.abs(stolen.weights[0] - 1)).toBeLessThan(0.1);
+
+		const far = new PredictionApi(
+			{ predict: logisticVictim(one.weights, 0), gradient: logisticGradient(one.weights, 0) },
+			1,
+			{ explanations: true, outputMode: { kind: 'round', decimals: 2 } }
+		);
+		expect(() =>
+			explanationAttack(far, 1, { rng: createRng(2), low: [50], high: [60], maxQueries: 3 })
+		).toThrow(
+			'explanation attack: all 3 answers were saturated (p = 0 or 1 after rounding to 2 decimals), where p (1 - p) = 0 hides the size of w; query nearer the decision boundary or keep more decimals'
+		);
+		expect(far.queries).toBe(3);
+		// full probabilities keep p0 = sigmoid(-55) ~ 1e-24 exact: the same far query works
+		const full = new PredictionApi(
+			{ predict: logisticVictim(one.weights, 0), gradient: logisticGradient(one.weights, 0) },
+			1,
+			{ explanations: true }
+		);
+		const exact = explanationAttack(full, 1, { rng: createRng(2), low: [50], high: [60] });
+		expect(exact.queries).toBe(1);
+		expect(Math.abs(exact.weights[0] - 1)).toBeLessThan(1e-12);
+	});
+
+	it('refuses labels only (no p beside the gradient) and APIs without explanations, spending nothing', () => {
+		const truth = randomLogistic(D, 11);
+		const box = { rng: createRng(5), low: new Array(D).fill(-1), high: new Array(D).fill(1) };
+		const labels = explaining(truth, { kind: 'label' });
+		expect(() => explanationAttack(labels, D, box)).toThrow(/answers with labels only/);
+		expect(labels.queries).toBe(0);
+		const plain = new PredictionApi(logisticVictim(truth.weights, truth.bias), D);
+		expect(() => explanationAttack(plain, D, box)).toThrow(/does not explain its answers/);
+		expect(plain.queries).toBe(0);
+	});
+
+	it('an API cannot explain a victim that provides no gradients, and says so', () => {
+		const truth = randomLogistic(D, 11);
+		expect(
+			() => new PredictionApi(logisticVictim(truth.weights, truth.bias), D, { explanations: true })
+		).toThrow(
+			'PredictionApi: explanations need a victim that provides input gradients, and this one does not (the fraud logistic regression and the fraud MLP do); turn explanations off'
+		);
 	});
 });

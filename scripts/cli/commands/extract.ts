@@ -7,6 +7,18 @@ import {
 	type FidelityPoint,
 	type Strategy
 } from '../../../src/lib/ml/extraction/learning';
+import {
+	AUDIT_SAMPLE,
+	auditExplanations,
+	compareGradientLearning,
+	compareRecovery,
+	comparisonCheckpoints,
+	explanationAttackProblem,
+	explanationsProblem,
+	headlineSaving,
+	type FeatureReliance,
+	type Saving
+} from '../../../src/lib/ml/extraction/explanations';
 import { pradaAlarmAt, pradaFalseAlarmRate } from '../../../src/lib/ml/extraction/prada';
 import {
 	ATTACKS,
@@ -28,10 +40,12 @@ import {
 import { modelFromArtifacts } from '../../../src/lib/ml/models';
 import { readModelArtifacts } from '../../lib/model-files';
 import { readStaticAsset } from '../../lib/paths';
+import { FRAUD_FEATURES } from '../../../src/lib/data/fraud';
 import { SETTINGS } from '../../../src/lib/labs/extraction/settings';
 import { fieldOption, UsageError } from '../args';
 import { defineCommand } from '../command';
 import { outputHelp, parseOutputOption } from '../output-option';
+import type { OutputMode } from '../../../src/lib/ml/extraction/victim-api';
 
 const NAME = 'lab extract';
 const F = SETTINGS.fields;
@@ -56,9 +70,45 @@ interface ExtractResult {
 	curve?: FidelityPoint[];
 	/** learning attacks: the PRADA monitor on this client's queries */
 	prada?: { delta: number; alarmAt: number | null; benignFalseAlarmRate: number };
+	/** --explanations: the API also answered with input gradients; what they gave away */
+	explanations?: ExplanationResults;
 	backend: string;
 	/** wall time of the attack, without training or loading the victim */
 	ms: number;
+}
+
+interface ExplanationResults {
+	/**
+	 * fraud-logreg: the one-query attack (w = g / (p (1 - p)), b = logit(p) - w.x) beside
+	 * equation solving on the same API without explanations
+	 */
+	recovery?: {
+		queries: number;
+		maxParamError: number;
+		maxRelativeError: number;
+		agreement: number;
+		/** equation solving, when the budget allows its d + 1 queries */
+		equationQueries?: number;
+		equationMaxParamError?: number;
+		/** why equation solving could not run */
+		equationProblem?: string;
+	};
+	/** fraud-logreg: why the one-query attack could not run (label-only answers carry no p) */
+	recoveryProblem?: string;
+	/**
+	 * learning attacks: agreement against queries with and without fitting the gradients (same
+	 * strategy, seed and checkpoints 10, 20, 50, ... up to the budget), and where each run first
+	 * reached the agreement the run without gradients ends at
+	 */
+	curve?: {
+		strategy: Strategy;
+		gradientWeight: number;
+		with: FidelityPoint[];
+		without: FidelityPoint[];
+		saving: Saving;
+	};
+	/** the auditor's view: 200 ordinary transactions explained, features ranked */
+	audit: { sample: number; features: FeatureReliance[] };
 }
 
 async function loadVictim(id: VictimId, seed: number): Promise<{ victim: Victim; free(): void }> {
@@ -81,6 +131,9 @@ export const extract = defineCommand<ExtractResult>({
 		fieldOption('strategy', F.strategy, { required: true }),
 		fieldOption('budget', F.budget, { required: true, help: 'queries the attacker may send' }),
 		{ name: 'output', kind: 'string', default: 'probs', help: outputHelp(F.decimals) },
+		fieldOption('explanations', F.explanations, {
+			help: 'the API also answers with dP(fraud)/dx (fraud victims; learning attacks then fit it too); adds what it gives away: the one-query recovery of fraud-logreg, a learning attack with and without the gradients, the features the model relies on'
+		}),
 		fieldOption('seed', F.seed),
 		fieldOption('points', F.points)
 	],
@@ -98,11 +151,15 @@ export const extract = defineCommand<ExtractResult>({
 		const mode = parseOutputOption(options.output as string, NAME, F.decimals);
 		const problem = attackProblem(strategy, victimId, mode, budget);
 		if (problem) throw new UsageError(`${NAME}: ${problem}`);
+		const explain = options.explanations as boolean;
+		const unexplained = explain ? explanationsProblem(victimId) : null;
+		if (unexplained) throw new UsageError(`${NAME}: --explanations: ${unexplained}`);
 
 		const seed = options.seed as number;
 		const { victim, free } = await loadVictim(victimId, seed);
 		try {
-			const api = victim.api({ outputMode: mode, budget });
+			const api = victim.api({ outputMode: mode, budget, explanations: explain });
+			const explained = () => explanationResults(victim, strategy, mode, budget, seed);
 			const base = {
 				victim: victimId,
 				strategy,
@@ -122,7 +179,8 @@ export const extract = defineCommand<ExtractResult>({
 					agreement: r.agreement,
 					surrogateAccuracy: r.accuracy,
 					maxParamError: r.maxParamError,
-					ms: Math.round(performance.now() - started)
+					ms: Math.round(performance.now() - started),
+					...(explain ? { explanations: await explained() } : {})
 				};
 			}
 			const points = options.points as number;
@@ -153,7 +211,8 @@ export const extract = defineCommand<ExtractResult>({
 				surrogateAccuracy: last.accuracy,
 				curve: result.points,
 				prada: { delta: PRADA_DELTA, alarmAt, benignFalseAlarmRate: benign.rate },
-				ms
+				ms,
+				...(explain ? { explanations: await explained() } : {})
 			};
 		} finally {
 			free();
@@ -180,6 +239,94 @@ export const extract = defineCommand<ExtractResult>({
 				'',
 				`PRADA (delta ${r.prada.delta}): ${r.prada.alarmAt === null ? 'no alarm' : `alarm at query ${r.prada.alarmAt}`}; benign clients flagged ${pct(r.prada.benignFalseAlarmRate)}`
 			);
+		if (r.explanations) lines.push('', ...explanationLines(r.explanations, pct));
 		return lines.join('\n');
 	}
 });
+
+/**
+ * What the explanations gave away, each on its own API with the command's output mode and budget
+ * (Milli, Schmidt, Dragan, Hardt 2019, "Model Reconstruction from Model Explanations").
+ */
+async function explanationResults(
+	victim: Victim,
+	strategy: Attack,
+	mode: OutputMode,
+	budget: number,
+	seed: number
+): Promise<ExplanationResults> {
+	const out: ExplanationResults = { audit: { sample: 0, features: [] } };
+	const refused = victim.id === 'fraud-logreg' ? explanationAttackProblem(victim.id, mode) : null;
+	if (refused) out.recoveryProblem = refused;
+	else if (victim.id === 'fraud-logreg') {
+		const r = compareRecovery(victim, { outputMode: mode, budget }, seed);
+		out.recovery = {
+			queries: r.explanations.queries,
+			maxParamError: r.explanations.maxParamError,
+			maxRelativeError: r.explanations.maxRelativeError,
+			agreement: r.explanations.agreement,
+			...(r.equation
+				? {
+						equationQueries: r.equation.queries,
+						equationMaxParamError: r.equation.maxParamError
+					}
+				: { equationProblem: r.equationProblem ?? undefined })
+		};
+	}
+	if (strategy !== 'equation') {
+		const c = await compareGradientLearning(victim, { outputMode: mode, budget }, strategy, {
+			checkpoints: comparisonCheckpoints(budget),
+			seed
+		});
+		out.curve = {
+			strategy,
+			gradientWeight: c.gradientWeight,
+			with: c.with,
+			without: c.without,
+			saving: headlineSaving(c)
+		};
+	}
+	const audit = auditExplanations(
+		victim.api({ outputMode: mode, explanations: true }),
+		victim.benign(AUDIT_SAMPLE, seed),
+		FRAUD_FEATURES.map((f) => f.label)
+	);
+	out.audit = { sample: audit.sample, features: audit.features };
+	return out;
+}
+
+function explanationLines(e: ExplanationResults, pct: (x: number) => string): string[] {
+	const lines = ['Explanations (Milli, Schmidt, Dragan, Hardt 2019):'];
+	if (e.recoveryProblem) lines.push(`  one-query recovery refused: ${e.recoveryProblem}`);
+	if (e.recovery)
+		lines.push(
+			`  one-query recovery: ${e.recovery.queries} quer${e.recovery.queries === 1 ? 'y' : 'ies'}, largest parameter error ${e.recovery.maxParamError.toExponential(2)} (relative ${e.recovery.maxRelativeError.toExponential(2)}), agreement ${pct(e.recovery.agreement)}`,
+			e.recovery.equationQueries !== undefined && e.recovery.equationMaxParamError !== undefined
+				? `  equation solving without explanations: ${e.recovery.equationQueries} queries, largest parameter error ${e.recovery.equationMaxParamError.toExponential(2)}`
+				: `  equation solving without explanations could not run: ${e.recovery.equationProblem}`
+		);
+	if (e.curve) {
+		const { saving } = e.curve;
+		lines.push(
+			`  ${e.curve.strategy} copy fitted to answers and gradients (lambda ${e.curve.gradientWeight}) against answers alone:`,
+			'    queries   with gradients   without'
+		);
+		e.curve.with.forEach((p, k) =>
+			lines.push(
+				`    ${String(p.queries).padStart(7)}   ${pct(p.agreement).padStart(14)}   ${pct(e.curve!.without[k].agreement).padStart(7)}`
+			)
+		);
+		lines.push(
+			`    agreement ${pct(saving.level)}: ${saving.with === null ? 'not reached' : `${saving.with} queries`} with gradients, ${saving.without === null ? 'not reached' : `${saving.without}`} without`
+		);
+	}
+	lines.push(
+		`  features the model relies on (${e.audit.sample} ordinary transactions; |dP(fraud)/dx| x spread):`
+	);
+	e.audit.features.forEach((f, k) =>
+		lines.push(
+			`    ${String(k + 1).padStart(2)}. ${f.feature.padEnd(32)} ${f.sensitivity.toFixed(4)} ${f.direction >= 0 ? 'raises' : 'lowers'} P(fraud)`
+		)
+	);
+	return lines;
+}

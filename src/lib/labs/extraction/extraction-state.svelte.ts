@@ -14,6 +14,18 @@ import {
 	type FidelityPoint,
 	type Strategy
 } from '$lib/ml/extraction/learning';
+import {
+	AUDIT_SAMPLE,
+	auditExplanations,
+	compareGradientLearning,
+	compareRecovery,
+	comparisonCheckpoints,
+	explanationAttackProblem,
+	explanationsProblem,
+	headlineSaving,
+	type FeatureReliance,
+	type Saving
+} from '$lib/ml/extraction/explanations';
 import { pradaAlarmAt, pradaFalseAlarmRate } from '$lib/ml/extraction/prada';
 import {
 	attackProblem,
@@ -23,7 +35,11 @@ import {
 } from '$lib/ml/extraction/run';
 import { disposeSurrogate, type Surrogate } from '$lib/ml/extraction/surrogate';
 import { transferCurve, type TransferPoint } from '$lib/ml/extraction/transfer';
-import type { OutputMode, PredictionApi } from '$lib/ml/extraction/victim-api';
+import type {
+	OutputMode,
+	PredictionApi,
+	PredictionApiOptions
+} from '$lib/ml/extraction/victim-api';
 import {
 	cnnVictim,
 	trainFraudVictim,
@@ -58,6 +74,40 @@ export interface FidelitySeries {
 	ms: number;
 }
 
+/** The one-query recovery of the logistic regression beside equation solving. */
+export interface RecoveryResult {
+	victim: VictimId;
+	output: string;
+	queries: number;
+	maxParamError: number;
+	maxRelativeError: number;
+	agreement: number;
+	/** equation solving on the same settings; null when the budget is below its d + 1 */
+	equationQueries: number | null;
+	equationMaxParamError: number | null;
+	equationProblem: string | null;
+}
+
+/** A learning attack with and without fitting the explained gradients. */
+export interface GradientCurves {
+	victim: VictimId;
+	strategy: Strategy;
+	output: string;
+	gradientWeight: number;
+	with: FidelityPoint[];
+	without: FidelityPoint[];
+	/** once both runs are done */
+	saving: Saving | null;
+	ms: number;
+}
+
+/** The auditor's reading of the explanations over ordinary transactions. */
+export interface AuditResult {
+	victim: VictimId;
+	sample: number;
+	features: FeatureReliance[];
+}
+
 export interface EquationRow {
 	feature: string;
 	truth: number;
@@ -87,6 +137,15 @@ export class ExtractionLab {
 	}
 	/** settings out of range: shown beside their fields; every attack waits for them */
 	problems = $derived(URL_PARAMS.invalid(this.params));
+	/** settings that are each in range but do not go together: beside the field they name */
+	crossProblems = $derived.by(() => {
+		const unexplained = this.params.explanations ? explanationsProblem(this.params.victim) : null;
+		return unexplained ? [{ name: 'explanations' as const, message: unexplained }] : [];
+	});
+	/** true while any setting is refused: the attacks wait */
+	get blocked(): boolean {
+		return this.problems.length > 0 || this.crossProblems.length > 0;
+	}
 	/** queries answered and billed by the current run's API */
 	queries = $state(0);
 	cost = $state(0);
@@ -108,6 +167,9 @@ export class ExtractionLab {
 		delta: number;
 	} | null>(null);
 	transfer = $state.raw<{ points: TransferPoint[]; attacked: number; from: string } | null>(null);
+	recovery = $state.raw<RecoveryResult | null>(null);
+	gradientCurves = $state.raw<GradientCurves | null>(null);
+	audit = $state.raw<AuditResult | null>(null);
 	#victim: Victim | null = null;
 	#victimKey = '';
 	#surrogate: { model: Surrogate; label: string } | null = null;
@@ -154,11 +216,17 @@ export class ExtractionLab {
 		}
 	}
 
-	/** The settings a run takes; a value out of range refuses the run with its message. */
-	#settings(given?: ExtractionParams): ExtractionParams {
+	/**
+	 * The settings a run takes; a value out of range, or an API that cannot be built (explanations
+	 * of a victim without gradients), refuses the run with its message.
+	 */
+	#settings(given?: ExtractionParams, { api = true } = {}): ExtractionParams {
 		const p = given ?? ($state.snapshot(this.params) as ExtractionParams);
 		const bad = URL_PARAMS.invalid(p);
 		if (bad.length) throw new Error(bad.map((b) => `${String(b.name)} ${b.message}`).join('; '));
+		// the victim itself can be prepared whatever its API is to offer
+		const unexplained = api && p.explanations ? explanationsProblem(p.victim) : null;
+		if (unexplained) throw new Error(unexplained);
 		return p;
 	}
 
@@ -168,20 +236,26 @@ export class ExtractionLab {
 		if (this.job.running) return Promise.resolve(false);
 		return this.victimJob.run(
 			'victim',
-			(ctx) => this.#ensureVictim(this.#settings(), ctx).then(() => {}),
+			(ctx) => this.#ensureVictim(this.#settings(undefined, { api: false }), ctx).then(() => {}),
 			{
 				done: 'victim ready'
 			}
 		);
 	}
 
-	#api(victim: Victim, p: ExtractionParams, mode: OutputMode): PredictionApi {
-		return victim.api({
+	/** The API the settings describe; `explanations` overrides the setting (the comparisons). */
+	#apiOptions(p: ExtractionParams, mode: OutputMode): PredictionApiOptions {
+		return {
 			outputMode: mode,
 			budget: p.budget,
 			costPerQuery: p.cost,
-			rateLimit: p.rate > 0 ? { perSecond: p.rate } : undefined
-		});
+			rateLimit: p.rate > 0 ? { perSecond: p.rate } : undefined,
+			explanations: p.explanations
+		};
+	}
+
+	#api(victim: Victim, p: ExtractionParams, mode: OutputMode): PredictionApi {
+		return victim.api(this.#apiOptions(p, mode));
 	}
 
 	/** Why equation solving cannot run with the current settings, or null (the button says it). */
@@ -246,8 +320,8 @@ export class ExtractionLab {
 		const victim = await this.#ensureVictim(p, ctx);
 		const api = this.#api(victim, p, mode);
 		const output = formatOutputMode(mode);
-		const id = `${p.victim}|${strategy}|${output}`;
-		const label = `${VICTIM_LABELS[p.victim]}: ${STRATEGY_LABELS[strategy]}, ${outputText(mode)}`;
+		const id = `${p.victim}|${strategy}|${output}${p.explanations ? '|explained' : ''}`;
+		const label = `${VICTIM_LABELS[p.victim]}: ${STRATEGY_LABELS[strategy]}, ${outputText(mode)}${p.explanations ? ', with explanations' : ''}`;
 		const majority = majorityAgreement(victim);
 		this.queries = 0;
 		this.cost = 0;
@@ -311,6 +385,7 @@ export class ExtractionLab {
 						strategy,
 						budget: p.budget,
 						output,
+						explanations: p.explanations,
 						seed: p.seed,
 						delta: undefined
 					}),
@@ -349,10 +424,140 @@ export class ExtractionLab {
 		});
 	}
 
+	/**
+	 * Why the explanations panel waits, or null: the API must explain (the toggle), for a victim
+	 * that can, with settings in range.
+	 */
+	explanationsWhy = $derived.by(() => {
+		if (this.problems.length) return 'fix the settings marked above first';
+		if (!this.params.explanations) return 'turn on Explanations in the API settings first';
+		return explanationsProblem(this.params.victim);
+	});
+	/** Why the one-query recovery cannot run, or null. */
+	recoveryWhy = $derived(
+		this.explanationsWhy ?? explanationAttackProblem(this.params.victim, outputModeOf(this.params))
+	);
+
+	/**
+	 * The one-query attack (Milli et al. 2019) against equation solving (Tramer et al. 2016), each
+	 * on its own API with the current settings.
+	 */
+	runRecovery() {
+		return this.job.run('recovery', async (ctx) => {
+			const p = this.#settings();
+			const mode = outputModeOf(p);
+			const problem = this.recoveryWhy;
+			if (problem) throw new Error(problem);
+			const victim = await this.#ensureVictim(p, ctx);
+			ctx.status('one explained query against equation solving');
+			const r = await runtime.timed('explanation recovery', () =>
+				compareRecovery(victim, this.#apiOptions(p, mode), p.seed)
+			);
+			this.queries = r.explanations.queries;
+			this.cost = r.explanations.queries * p.cost;
+			this.recovery = {
+				victim: p.victim,
+				output: outputText(mode),
+				queries: r.explanations.queries,
+				maxParamError: r.explanations.maxParamError,
+				maxRelativeError: r.explanations.maxRelativeError,
+				agreement: r.explanations.agreement,
+				equationQueries: r.equation?.queries ?? null,
+				equationMaxParamError: r.equation?.maxParamError ?? null,
+				equationProblem: r.equationProblem
+			};
+			ctx.status(
+				`explanations: ${r.explanations.queries} query; equation solving: ${r.equation ? r.equation.queries : 'could not run'}`
+			);
+		});
+	}
+
+	/**
+	 * The current learning strategy (natural data when equation solving is selected) with and
+	 * without fitting the explained gradients, at 10, 20, 50, ... queries up to the budget.
+	 */
+	runGradientComparison() {
+		return this.job.run('gradients', async (ctx) => {
+			const p = this.#settings();
+			const mode = outputModeOf(p);
+			if (this.explanationsWhy) throw new Error(this.explanationsWhy);
+			const victim = await this.#ensureVictim(p, ctx);
+			const strategy: Strategy = p.strategy === 'equation' ? 'natural' : p.strategy;
+			const started = performance.now();
+			const curves: GradientCurves = {
+				victim: p.victim,
+				strategy,
+				output: outputText(mode),
+				gradientWeight: 0,
+				with: [],
+				without: [],
+				saving: null,
+				ms: 0
+			};
+			this.gradientCurves = null;
+			this.queries = 0;
+			this.cost = 0;
+			ctx.status(`${STRATEGY_LABELS[strategy]} with gradients: querying`);
+			const c = await runtime.timed('gradient comparison', () =>
+				compareGradientLearning(victim, this.#apiOptions(p, mode), strategy, {
+					checkpoints: comparisonCheckpoints(p.budget),
+					seed: p.seed,
+					signal: ctx.signal,
+					onProgress: (done, total) => {
+						this.queries = done;
+						this.cost = done * p.cost;
+						ctx.progress(done / total);
+					},
+					onPoint: (run, point) => {
+						curves[run] = [...curves[run], point];
+						curves.ms = performance.now() - started;
+						this.gradientCurves = { ...curves };
+						ctx.status(`${STRATEGY_LABELS[strategy]} ${run} gradients: ${point.queries} queries`);
+					}
+				})
+			);
+			const saving = headlineSaving(c);
+			this.gradientCurves = {
+				...curves,
+				gradientWeight: c.gradientWeight,
+				with: c.with,
+				without: c.without,
+				saving,
+				ms: performance.now() - started
+			};
+			ctx.status(
+				`with and without gradients: done in ${((performance.now() - started) / 1000).toFixed(2)} s`
+			);
+		});
+	}
+
+	/** The auditor's side: 200 ordinary transactions explained, features ranked. */
+	runAudit() {
+		return this.job.run('audit', async (ctx) => {
+			const p = this.#settings();
+			if (this.explanationsWhy) throw new Error(this.explanationsWhy);
+			const victim = await this.#ensureVictim(p, ctx);
+			ctx.status(`explaining ${AUDIT_SAMPLE} ordinary transactions`);
+			const api = victim.api({ outputMode: outputModeOf(p), explanations: true });
+			const a = await runtime.timed('audit', () =>
+				auditExplanations(
+					api,
+					victim.benign(AUDIT_SAMPLE, p.seed),
+					FRAUD_FEATURES.map((f) => f.label)
+				)
+			);
+			this.audit = { victim: p.victim, sample: a.sample, features: a.features };
+			ctx.status(`audit: ${a.queries} explained transactions read`);
+		});
+	}
+
 	clear() {
 		this.series = [];
 		this.transfer = null;
 		this.equation = null;
+		this.recovery = null;
+		this.gradientCurves = null;
+		this.audit = null;
 	}
 
 	cancel() {

@@ -1,13 +1,22 @@
 /**
  * The extraction lab's settings, declared once (see $lib/labs/settings): the victim, what its API
- * reveals, its budget, rate limit and price, the attack and its seed, PRADA's threshold. The
- * page's controls and URL and the `lab extract` CLI take their ranges and words from here.
+ * reveals and whether it explains its answers, its budget, rate limit and price, the attack and
+ * its seed, PRADA's threshold. The page's controls and URL and the `lab extract` CLI take their
+ * ranges and words from here.
  */
 import { VICTIM_IDS, VICTIM_LABELS } from '$lib/ml/extraction/victims';
 import { STRATEGIES, STRATEGY_LABELS } from '$lib/ml/extraction/learning';
 import type { OutputMode } from '$lib/ml/extraction/victim-api';
 import { ATTACKS, PRADA_DELTA } from '$lib/ml/extraction/run';
-import { choice, defineSettings, integer, number, seed, type Values } from '$lib/labs/settings';
+import {
+	choice,
+	defineSettings,
+	flag,
+	integer,
+	number,
+	seed,
+	type Values
+} from '$lib/labs/settings';
 
 export const OUTPUTS = ['probs', 'round', 'label'] as const;
 export type OutputKind = (typeof OUTPUTS)[number];
@@ -37,6 +46,11 @@ export const SETTINGS = defineSettings({
 		min: 0,
 		max: 15,
 		default: 1
+	}),
+	explanations: flag({
+		label: 'Explanations',
+		help: 'the API also answers with the gradient of P(fraud) with respect to the input, as explanation services return saliency maps (in every output mode)',
+		default: false
 	}),
 	budget: integer({
 		label: 'Query budget',
@@ -91,12 +105,22 @@ export const PAGE_STRATEGIES = STRATEGIES;
 
 export type ExtractionParams = Pick<
 	Values<typeof SETTINGS.fields>,
-	'victim' | 'output' | 'decimals' | 'budget' | 'rate' | 'cost' | 'strategy' | 'seed' | 'delta'
+	| 'victim'
+	| 'output'
+	| 'decimals'
+	| 'explanations'
+	| 'budget'
+	| 'rate'
+	| 'cost'
+	| 'strategy'
+	| 'seed'
+	| 'delta'
 >;
 export const URL_PARAMS = SETTINGS.url([
 	'victim',
 	'output',
 	'decimals',
+	'explanations',
 	'budget',
 	'rate',
 	'cost',

@@ -15,6 +15,10 @@
  *   every tau substitute epochs), a refinement from Papernot, McDaniel, Goodfellow 2016,
  *   "Transferability in Machine Learning" (arXiv:1605.07277), not part of Algorithm 1 itself.
  *
+ * When the API explains its answers (input gradients, victim-api.ts), every strategy's copy also
+ * fits the explained gradients (Milli, Schmidt, Dragan, Hardt 2019; see
+ * surrogate.ts trainSurrogate).
+ *
  * The attacker's side goes through the PredictionApi only; the grader's side (held-out inputs,
  * the victim's own predictions) is used for the fidelity numbers and never for training.
  */
@@ -23,6 +27,7 @@ import { throwIfAborted } from '../yield';
 import {
 	createSurrogate,
 	disposeSurrogate,
+	GRADIENT_WEIGHT,
 	surrogateLossSign,
 	surrogatePredict,
 	trainSurrogate,
@@ -61,12 +66,22 @@ export interface FidelityOptions {
 	seed: number;
 	/** Epochs of surrogate training at each checkpoint (and each substitute epoch). Default 6. */
 	epochs?: number;
+	/**
+	 * At least this many Adam steps at each checkpoint: a small set gets more epochs (6 epochs of
+	 * 20 rows are 6 steps, too few to fit anything). Default 0.
+	 */
+	minSteps?: number;
 	/** Jacobian: natural seed inputs. Default min(100, first checkpoint). */
 	seeds?: number;
 	/** Jacobian step, in the surrogate's scaled units. Default 0.3 for tables, 0.1 for pixels. */
 	lambda?: number;
 	/** Jacobian: lambda flips sign every tau substitute epochs. Default 3. */
 	tau?: number;
+	/**
+	 * When the API explains its answers: lambda, the weight of the gradient-matching term (default
+	 * GRADIENT_WEIGHT); 0 trains on the answers alone, as if the explanations were not there.
+	 */
+	gradientWeight?: number;
 	signal?: AbortSignal;
 	onPoint?: (point: FidelityPoint) => void;
 	onProgress?: (queries: number, total: number) => void;
@@ -81,6 +96,9 @@ export interface FidelityResult {
 	/** The class the API answered for each of them (what the service's monitor knows). */
 	answered: Uint8Array;
 }
+
+/** Rows per Adam step of the copy's training. */
+const BATCH = 64;
 
 /** Even checkpoints: `count` points up to `total` queries. */
 export function evenCheckpoints(total: number, count: number): number[] {
@@ -115,6 +133,17 @@ function targetsOf(answers: QueryAnswer[], width: number): Float32Array {
 		if (width === 1) out[i] = a.probs ? a.probs[1] : a.label;
 		else if (a.probs) for (let c = 0; c < width; c++) out[i * width + c] = a.probs[c];
 		else out[i * width + a.label] = 1;
+	});
+	return out;
+}
+
+/** The explained gradients of a batch of answers, row-major. */
+function gradientsOf(answers: QueryAnswer[], dims: number): Float64Array {
+	const out = new Float64Array(answers.length * dims);
+	answers.forEach((a, i) => {
+		if (!a.gradient || a.gradient.length !== dims)
+			throw new Error(`the API promised explanations but answer ${i} carries no gradient`);
+		out.set(a.gradient, i * dims);
 	});
 	return out;
 }
@@ -238,6 +267,9 @@ export async function fidelityCurve(
 	const rng = createRng(seed);
 	const width = known.classes === 2 ? 1 : known.classes;
 	const inputs = new Rows(d);
+	const gradientWeight = options.gradientWeight ?? GRADIENT_WEIGHT;
+	// the explained gradients, row for row with inputs, when the API explains and they are used
+	const explained = api.explanations && gradientWeight > 0 ? new Rows(d) : null;
 	const targets: Float32Array[] = [];
 	const labels: number[] = [];
 	let surrogate: Surrogate | null = null;
@@ -260,10 +292,14 @@ export async function fidelityCurve(
 	};
 	const train = async () => {
 		surrogate ??= createSurrogate(known, inputs.view, seed);
+		const batches = Math.ceil(inputs.rows / BATCH);
 		await trainSurrogate(surrogate, inputs.view, allTargets(), {
-			epochs,
+			epochs: Math.max(epochs, Math.ceil((options.minSteps ?? 0) / batches)),
+			batchSize: BATCH,
 			seed: trainSeed++,
-			signal
+			signal,
+			gradients: explained?.view,
+			gradientWeight
 		});
 	};
 
@@ -322,6 +358,7 @@ export async function fidelityCurve(
 				for (let i = 0; i < count; i++) rows.push(Array.from(batch.subarray(i * d, (i + 1) * d)));
 				const answers = await queryPolitely(api, rows, signal);
 				inputs.push(batch);
+				if (explained) explained.push(gradientsOf(answers, d));
 				targets.push(targetsOf(answers, width));
 				for (const a of answers) labels.push(a.label);
 				sent += count;

@@ -5,6 +5,11 @@
  * confidences, confidences rounded to a few decimals, or just the class label), what each query
  * costs, how many queries are allowed in all and how many per second.
  *
+ * The service can also explain its answers, as explanation services return saliency maps: with
+ * `explanations` on, each answer carries the input gradient of the victim's score (Milli, Schmidt,
+ * Dragan, Hardt 2019, "Model Reconstruction from Model Explanations", FAT* 2019, who show how much
+ * that gives away; see explanations.ts).
+ *
  * Framework-free on purpose: the victims here are small, so answers are computed synchronously
  * in plain float64, and the same class serves the browser lab, the CLI and the tests.
  */
@@ -16,6 +21,19 @@ import { argmax } from '../../base/argmax';
  */
 export type PredictFn = (inputs: Float64Array | Float32Array, dims: number) => Float64Array;
 
+/**
+ * A binary victim's explanation: for `count * dims` inputs, row-major, the `count * dims` partial
+ * derivatives of P(class 1 | x) (the probability the API answers as `probs[1]`) with respect to
+ * each input value, in the units the inputs were sent in. Exact, not estimated.
+ */
+export type GradientFn = (inputs: Float64Array | Float32Array, dims: number) => Float64Array;
+
+/** A victim as the service holds it: its predictions and, when it can explain them, gradients. */
+export interface VictimModel {
+	predict: PredictFn;
+	gradient?: GradientFn;
+}
+
 /** How much of each prediction the service reveals. */
 export type OutputMode =
 	{ kind: 'probs' } | { kind: 'round'; decimals: number } | { kind: 'label' };
@@ -26,6 +44,13 @@ export interface QueryAnswer {
 	label: number;
 	/** Class probabilities, possibly rounded; absent in label-only mode. */
 	probs?: number[];
+	/**
+	 * With `explanations` on: dP(class 1)/dx for this input, one number per feature, in the units
+	 * the input was sent in (per currency unit, per km, ...). Computed from the unrounded model and
+	 * returned in full in every output mode, rounded or label-only included: the saliency map an
+	 * explanation service shows is not the score it rounds.
+	 */
+	gradient?: number[];
 }
 
 /** One logged query, for an extraction detector (e.g. PRADA, Juuti et al. 2019) to inspect. */
@@ -50,6 +75,12 @@ export interface PredictionApiOptions {
 	 * thousands of 784-pixel queries (the black-box inversion) turns it off.
 	 */
 	keepLog?: boolean;
+	/**
+	 * Answer every query with its explanation too: the gradient of P(class 1) with respect to the
+	 * input (QueryAnswer.gradient). Default false. Needs a victim that provides gradients (the
+	 * binary fraud victims); a query with its explanation costs one query, like any other.
+	 */
+	explanations?: boolean;
 }
 
 /** A batch would take the total past the budget; nothing in it was answered or counted. */
@@ -88,20 +119,24 @@ export class PredictionApi {
 	readonly costPerQuery: number;
 	readonly budget: number | undefined;
 	readonly rateLimit: { perSecond: number } | undefined;
+	readonly explanations: boolean;
 	/** Input rows answered so far (a batch of n counts n). */
 	queries = 0;
 	readonly log: QueryLogEntry[] = [];
 	readonly #predict: PredictFn;
+	readonly #gradient: GradientFn | undefined;
 	readonly #clock: () => number;
 	readonly #keepLog: boolean;
 	/** Answered batches still inside the rate-limit window, oldest first. */
 	#recent: { time: number; count: number }[] = [];
 
 	constructor(
-		predict: PredictFn,
+		model: PredictFn | VictimModel,
 		readonly dims: number,
 		options: PredictionApiOptions = {}
 	) {
+		const { predict, gradient }: VictimModel =
+			typeof model === 'function' ? { predict: model } : model;
 		if (!Number.isInteger(dims) || dims < 1) {
 			throw new Error(`PredictionApi: dims must be a whole number >= 1, got ${dims}`);
 		}
@@ -130,7 +165,16 @@ export class PredictionApi {
 				`PredictionApi: rateLimit.perSecond must be a whole number >= 1, got ${perSecond}`
 			);
 		}
+		const explanations = options.explanations ?? false;
+		if (explanations && !gradient) {
+			throw new Error(
+				'PredictionApi: explanations need a victim that provides input gradients, and this one does not ' +
+					'(the fraud logistic regression and the fraud MLP do); turn explanations off'
+			);
+		}
 		this.#predict = predict;
+		this.#gradient = explanations ? gradient : undefined;
+		this.explanations = explanations;
 		this.#clock = options.clock ?? Date.now;
 		this.#keepLog = options.keepLog ?? true;
 		this.outputMode = mode;
@@ -189,20 +233,27 @@ export class PredictionApi {
 			);
 		}
 		const k = probs.length / n;
+		const gradients = this.#gradient?.(flat, d);
+		if (gradients && gradients.length !== n * d) {
+			throw new Error(
+				`victim returned ${gradients.length} gradient values for ${n} inputs of ${d} features; expected ${n * d}`
+			);
+		}
 		const answers: QueryAnswer[] = [];
 		for (let i = 0; i < n; i++) {
 			const label = argmax(probs, i * k, k);
 			const mode = this.outputMode;
-			if (mode.kind === 'label') {
-				answers.push({ label });
-				continue;
+			const answer: QueryAnswer = { label };
+			if (mode.kind !== 'label') {
+				const row = Array.from(probs.subarray(i * k, (i + 1) * k));
+				if (mode.kind === 'round') {
+					const scale = 10 ** mode.decimals;
+					for (let c = 0; c < k; c++) row[c] = Math.round(row[c] * scale) / scale;
+				}
+				answer.probs = row;
 			}
-			const row = Array.from(probs.subarray(i * k, (i + 1) * k));
-			if (mode.kind === 'round') {
-				const scale = 10 ** mode.decimals;
-				for (let c = 0; c < k; c++) row[c] = Math.round(row[c] * scale) / scale;
-			}
-			answers.push({ label, probs: row });
+			if (gradients) answer.gradient = Array.from(gradients.subarray(i * d, (i + 1) * d));
+			answers.push(answer);
 		}
 
 		this.queries += n;
@@ -246,7 +297,7 @@ export function sigmoid(z: number): number {
 /**
  * A binary logistic regression as a victim: p = sigmoid(w.x + b), answered as [1 - p, p]. The
  * first entry is computed as sigmoid(-z) rather than 1 - p so that it keeps full relative
- * precision when p is close to 1.
+ * precision when p is close to 1. Its explanation is logisticGradient.
  */
 export function logisticVictim(weights: Float64Array, bias: number): PredictFn {
 	const d = weights.length;
@@ -264,6 +315,28 @@ export function logisticVictim(weights: Float64Array, bias: number): PredictFn {
 			for (let j = 0; j < d; j++) z += weights[j] * inputs[i * d + j];
 			out[2 * i] = sigmoid(-z);
 			out[2 * i + 1] = sigmoid(z);
+		}
+		return out;
+	};
+}
+
+/**
+ * The input gradient of the logistic regression's P(class 1): dp/dx = p (1 - p) w, with p (1 - p)
+ * taken as sigmoid(z) sigmoid(-z) so that it keeps full relative precision when p is near 0 or 1.
+ */
+export function logisticGradient(weights: Float64Array, bias: number): GradientFn {
+	const d = weights.length;
+	return (inputs, dims) => {
+		if (dims !== d) {
+			throw new Error(`logistic victim has ${d} weights but was given rows of ${dims} features`);
+		}
+		const n = inputs.length / d;
+		const out = new Float64Array(n * d);
+		for (let i = 0; i < n; i++) {
+			let z = bias;
+			for (let j = 0; j < d; j++) z += weights[j] * inputs[i * d + j];
+			const slope = sigmoid(z) * sigmoid(-z);
+			for (let j = 0; j < d; j++) out[i * d + j] = slope * weights[j];
 		}
 		return out;
 	};

@@ -6,7 +6,9 @@
  *
  * Fraud victims answer raw transactions (currency units, km, days, as FRAUD_FEATURES lists them)
  * and standardise inside, as a deployed service would. Their forward pass runs in plain float64
- * on weights copied out of the trained tfjs MLP, so answering a query allocates no tensors.
+ * on weights copied out of the trained tfjs MLP, so answering a query allocates no tensors; so
+ * does the backward pass that explains an answer (the input gradient of P(fraud), for an API with
+ * explanations on).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -22,7 +24,13 @@ import type { Classifier } from '../classifier';
 import { createMlp, disposeMlp, trainMlp } from '../mlp';
 import { createRng, randomInt } from '../../base/rng';
 import type { LogisticParams } from './equation-solving';
-import { PredictionApi, sigmoid, type PredictFn, type PredictionApiOptions } from './victim-api';
+import {
+	PredictionApi,
+	sigmoid,
+	type GradientFn,
+	type PredictFn,
+	type PredictionApiOptions
+} from './victim-api';
 import { argmaxRows } from '../../base/argmax';
 
 export const VICTIM_IDS = ['fraud-logreg', 'fraud-mlp', 'mnist-cnn'] as const;
@@ -71,6 +79,11 @@ export interface Victim {
 	truth?: LogisticParams;
 	/** Grader-only: class probabilities, row-major. Attacks must go through api(). */
 	predict: PredictFn;
+	/**
+	 * Grader-only: dP(class 1)/dx in raw input units, row-major (the binary fraud victims only);
+	 * what an API with explanations on answers beside each prediction.
+	 */
+	gradient?: GradientFn;
 	/**
 	 * The attacker's natural data: a different distribution than the victim was trained on
 	 * (see naturalPool), labels unknown to the attacker.
@@ -126,6 +139,64 @@ function denseBinaryPredictor(
 			// [1 - p, p] with each side computed directly, so neither loses precision near 0 or 1.
 			out[2 * i] = sigmoid(-a[0]);
 			out[2 * i + 1] = sigmoid(a[0]);
+		}
+		return out;
+	};
+}
+
+/**
+ * The input gradient of denseBinaryPredictor's P(class 1), by a float64 backward pass over the
+ * same weights: dp/dz_out = p (1 - p) (as sigmoid(z) sigmoid(-z), exact near 0 and 1), back
+ * through each layer (a ReLU passes the gradient where its input was > 0), then through the
+ * standardisation, d/dx_j = d/da_j / std_j, so the gradient is in raw units.
+ */
+function denseBinaryGradient(
+	sizes: readonly number[],
+	weights: Float64Array[],
+	biases: Float64Array[],
+	mean: Float32Array,
+	std: Float32Array
+): GradientFn {
+	const d = sizes[0];
+	const layers = sizes.length - 1;
+	return (inputs, dims) => {
+		if (dims !== d) throw new Error(`fraud victim takes ${d} features per row, got ${dims}`);
+		const n = inputs.length / d;
+		const out = new Float64Array(n * d);
+		// Each layer's input activations, and the pre-activations of each hidden layer.
+		const acts = sizes.slice(0, -1).map((s) => new Float64Array(s));
+		const pre = sizes.slice(1).map((s) => new Float64Array(s));
+		const widest = Math.max(...sizes);
+		let delta = new Float64Array(widest);
+		let next = new Float64Array(widest);
+		for (let i = 0; i < n; i++) {
+			for (let j = 0; j < d; j++) acts[0][j] = (inputs[i * d + j] - mean[j]) / std[j];
+			for (let l = 0; l < layers; l++) {
+				const fanIn = sizes[l];
+				const fanOut = sizes[l + 1];
+				const w = weights[l];
+				for (let o = 0; o < fanOut; o++) {
+					let z = biases[l][o];
+					for (let k = 0; k < fanIn; k++) z += acts[l][k] * w[k * fanOut + o];
+					pre[l][o] = z;
+					if (l + 1 < layers) acts[l + 1][o] = Math.max(0, z);
+				}
+			}
+			const z = pre[layers - 1][0];
+			delta[0] = sigmoid(z) * sigmoid(-z);
+			for (let l = layers - 1; l >= 0; l--) {
+				const fanIn = sizes[l];
+				const fanOut = sizes[l + 1];
+				const w = weights[l];
+				for (let k = 0; k < fanIn; k++) {
+					let g = 0;
+					for (let o = 0; o < fanOut; o++) g += w[k * fanOut + o] * delta[o];
+					// below the first layer the gradient reaches the inputs; above it, a ReLU
+					next[k] = l === 0 || pre[l - 1][k] > 0 ? g : 0;
+				}
+				[delta, next] = [next, delta];
+			}
+			for (let j = 0; j < d; j++) out[i * d + j] = delta[j] / std[j];
 		}
 		return out;
 	};
@@ -197,6 +268,7 @@ export async function trainFraudVictim(
 		disposeMlp(mlp);
 	}
 	const predict = denseBinaryPredictor(sizes, weights, biases, scaler.mean, scaler.std);
+	const gradient = denseBinaryGradient(sizes, weights, biases, scaler.mean, scaler.std);
 	const heldOut: LabelledInputs = {
 		inputs: Float64Array.from(test.features),
 		labels: test.labels,
@@ -225,11 +297,12 @@ export async function trainFraudVictim(
 		accuracy: accuracyOf(predict, heldOut, FRAUD_DIMS),
 		truth,
 		predict,
+		gradient,
 		naturalPool: shiftedTransactions,
 		benign: (count, s) =>
 			Float64Array.from(generateTransactions({ count, seed: 2_000_003 + s }).features),
 		monitorScale: { shift: Float64Array.from(scaler.mean), scale: Float64Array.from(scaler.std) },
-		api: (options) => new PredictionApi(predict, FRAUD_DIMS, options)
+		api: (options) => new PredictionApi({ predict, gradient }, FRAUD_DIMS, options)
 	};
 }
 
