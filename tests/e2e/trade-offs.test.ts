@@ -70,6 +70,30 @@ test('each trade-off miniature renders with numbers', async ({ page, open, backe
 	await expect(
 		costs.getByRole('img', { name: /Protection gained against milliseconds per operation/ })
 	).toBeVisible();
+
+	// transparency against security: one explained answer against equation solving, the MLP copied
+	// with and without gradients, and the auditor's ranking
+	const transparency = page.getByTestId('trade-off-transparency-security');
+	await transparency.getByRole('button', { name: 'Steal with and without explanations' }).click();
+	await expect(transparency.getByTestId('status-transparency')).toContainText(
+		`done on ${label}`,
+		LONG
+	);
+	await expect(transparency.getByTestId('transparency-logreg')).toContainText(
+		/1 explained query.*largest error \d\.\de-\d+.*equation solving needed 11 queries/s
+	);
+	await expect(transparency.getByTestId('transparency-table').locator('tbody tr')).toHaveCount(8);
+	for (const row of await transparency.getByTestId('transparency-table').locator('tbody tr').all())
+		await expect(row).toContainText(/\d+\.\d %\s*\d+\.\d %/);
+	await expect(transparency.getByTestId('transparency-saving')).toContainText(
+		/ends at \d+\.\d % agreement\s+after [\d,]+ queries/
+	);
+	await expect(transparency.getByTestId('transparency-audit')).toContainText(
+		'relies most on amount compared with usual (higher raises P(fraud))'
+	);
+	await expect(
+		transparency.getByRole('img', { name: /Agreement of a copy of the fraud MLP/ })
+	).toBeVisible();
 	await expect(page.getByRole('alert')).toHaveCount(0);
 
 	// with every table and chart on screen: axe passes in both colour schemes, and a phone's page

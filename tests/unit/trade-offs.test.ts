@@ -15,6 +15,7 @@ import {
 import {
 	measurePrivacyUtility,
 	measureRobustnessAccuracy,
+	measureTransparencySecurity,
 	privacyBudgets,
 	PRIVACY_DEFAULTS
 } from '../../src/lib/ml/trade-offs';
@@ -172,6 +173,44 @@ describe('the lesson’s privacy and robustness miniatures (src/lib/ml/trade-off
 		expect(rows[0].attacked).toBeLessThan(rows[0].clean);
 		await expect(measureRobustnessAccuracy(inputs, { digits: 0 })).rejects.toThrow(
 			'robustness trade-off: digits must be a whole number from 1 to 2000, got 0'
+		);
+	});
+});
+
+describe('the lesson’s transparency miniature (src/lib/ml/trade-offs.ts)', () => {
+	it('one explained answer recovers the logistic regression that equation solving needs 11 for; the MLP is copied with and without gradients', async () => {
+		const parts: string[] = [];
+		const r = await expectNoLeaks(() =>
+			measureTransparencySecurity(
+				{ budget: 50 },
+				{ onPart: (part) => parts.push(...Object.keys(part)) }
+			)
+		);
+		expect(parts).toEqual(['logreg', 'audit', 'mlp']);
+		expect(r.logreg.explainedQueries).toBe(1);
+		// d + 1 = 11 unknowns for the 10 fraud features and the bias
+		expect(r.logreg.equationQueries).toBe(11);
+		expect(r.logreg.explainedMaxParamError).toBeLessThan(1e-9);
+		expect(r.logreg.equationMaxParamError).toBeLessThan(1e-9);
+		expect(r.mlp.with.map((p) => p.queries)).toEqual([10, 20, 50]);
+		expect(r.mlp.without.map((p) => p.queries)).toEqual([10, 20, 50]);
+		for (const p of [...r.mlp.with, ...r.mlp.without]) {
+			expect(p.agreement).toBeGreaterThan(0.5);
+			expect(p.agreement).toBeLessThanOrEqual(1);
+		}
+		expect(r.mlp.saving.level).toBe(r.mlp.without[2].agreement);
+		// the README's auditor: amount compared with usual first, and a larger amount raises P(fraud)
+		expect(r.audit).toHaveLength(3);
+		expect(r.audit[0].feature).toBe('Amount compared with usual');
+		expect(r.audit[0].direction).toBeGreaterThan(0);
+	});
+
+	it('names a bad option, and stops on abort', async () => {
+		await expect(measureTransparencySecurity({ budget: 10 })).rejects.toThrow(/budget must be/);
+		const controller = new AbortController();
+		controller.abort();
+		await expect(measureTransparencySecurity({}, { signal: controller.signal })).rejects.toThrow(
+			/cancel/
 		);
 	});
 });

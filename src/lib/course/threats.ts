@@ -375,7 +375,7 @@ export const TRADE_OFFS: readonly TradeOff[] = [
 		lab: 'adversarial',
 		anchor: 'curves-title',
 		evidence:
-			'the robustness curves run FGSM or PGD on up to 2,000 held-out digits against the plain and the FGSM-trained CNN side by side'
+			'the robustness curves run FGSM or PGD on up to 2,000 held-out digits against the plain and the FGSM-trained CNN side by side, and the honest check beside them says whether a curve would survive a stronger attacker'
 	},
 	{
 		id: 'security-speed',
@@ -393,9 +393,9 @@ export const TRADE_OFFS: readonly TradeOff[] = [
 		tension:
 			'Explaining decisions and returning full confidence scores helps users and auditors, and also hands attackers more signal per query for extraction and inversion.',
 		lab: 'extraction',
-		anchor: null,
+		anchor: 'explanations-title',
 		evidence:
-			'switching the API between full scores, top label only and rounded scores changes how fast a copy learns'
+			'turning on explanations recovers the logistic regression from one answer and lets an auditor rank the features the detector relies on; switching between full scores, rounded scores and the label alone changes how fast a copy learns'
 	}
 ];
 

@@ -1,7 +1,8 @@
 /**
  * The lesson's trade-offs as small measurements, from the labs' own core functions: privacy
- * against utility (DP-SGD on the privacy lab's digit MLP at a few noise levels) and robustness
- * against accuracy (clean and PGD accuracy of the shipped CNNs on a sample of held-out digits).
+ * against utility (DP-SGD on the privacy lab's digit MLP at a few noise levels), robustness
+ * against accuracy (clean and PGD accuracy of the shipped CNNs on a sample of held-out digits) and
+ * transparency against security (the extraction lab's explanations, on its fraud victims).
  * Security against speed is defence-costs.ts. Every tensor is disposed before a call returns.
  */
 import type { ModelId } from './models';
@@ -17,6 +18,18 @@ import {
 } from './privacy/experiment';
 import type { CostInputs } from './defence-costs';
 import { throwIfAborted } from './yield';
+import { FRAUD_FEATURES } from '../data/fraud';
+import { trainFraudVictim } from './extraction/victims';
+import type { FidelityPoint } from './extraction/learning';
+import {
+	AUDIT_SAMPLE,
+	auditExplanations,
+	comparisonCheckpoints,
+	compareGradientLearning,
+	compareRecovery,
+	headlineSaving,
+	type Saving
+} from './extraction/explanations';
 
 export interface MeasureHooks {
 	signal?: AbortSignal;
@@ -202,4 +215,99 @@ export async function measureRobustnessAccuracy(
 	}
 	hooks.onProgress?.(1, 'done');
 	return rows;
+}
+
+export interface TransparencyOptions {
+	/** seeds the victims' training, the queries and the copies */
+	seed: number;
+	/** the MLP comparison's largest query count (checkpoints 10, 20, 50, ... up to it) */
+	budget: number;
+}
+
+/** The extraction lab's seed 1, with the MLP comparison up to 2,000 queries (about 10 s on WASM). */
+export const TRANSPARENCY_DEFAULTS: TransparencyOptions = { seed: 1, budget: 2000 };
+
+export interface TransparencyResult {
+	/** the fraud logistic regression: one explained query against equation solving */
+	logreg: {
+		explainedQueries: number;
+		explainedMaxParamError: number;
+		/** d + 1 for equation solving on the same API without explanations */
+		equationQueries: number;
+		equationMaxParamError: number;
+	};
+	/** the fraud MLP: a learning attack with and without fitting the explained gradients */
+	mlp: { with: FidelityPoint[]; without: FidelityPoint[]; saving: Saving };
+	/** the auditor's ranking on the logistic regression: the three most relied-on features */
+	audit: { feature: string; direction: number }[];
+}
+
+export function checkTransparencyOptions(o: TransparencyOptions): void {
+	if (!(Number.isInteger(o.seed) && o.seed >= 0))
+		throw new RangeError(`transparency trade-off: seed must be a whole number >= 0, got ${o.seed}`);
+	if (!(Number.isInteger(o.budget) && o.budget >= 20 && o.budget <= 5000))
+		throw new RangeError(
+			`transparency trade-off: budget must be a whole number from 20 to 5000, got ${o.budget}`
+		);
+}
+
+/**
+ * Transparency against security on the extraction lab's fraud victims (Milli, Schmidt, Dragan,
+ * Hardt 2019, "Model Reconstruction from Model Explanations"): the queries one explained answer
+ * saves against equation solving (Tramer et al. 2016) on the logistic regression, the agreement
+ * a copy of the MLP reaches with and without the explained gradients, and what the same
+ * explanations tell an auditor. Full-probability answers; float64 victims, no tensors kept.
+ */
+export async function measureTransparencySecurity(
+	options: Partial<TransparencyOptions> = {},
+	hooks: MeasureHooks & { onPart?: (part: Partial<TransparencyResult>) => void } = {}
+): Promise<TransparencyResult> {
+	const o = { ...TRANSPARENCY_DEFAULTS, ...options };
+	checkTransparencyOptions(o);
+	const progress = (from: number, to: number, status: string) => (done: number, total: number) =>
+		hooks.onProgress?.(from + ((to - from) * done) / Math.max(1, total), status);
+	const logregVictim = await trainFraudVictim('fraud-logreg', {
+		seed: o.seed,
+		signal: hooks.signal,
+		onProgress: progress(0, 0.1, 'training the fraud logistic regression')
+	});
+	throwIfAborted(hooks.signal);
+	const recovery = compareRecovery(logregVictim, {}, o.seed);
+	if (!recovery.equation)
+		throw new Error(
+			`transparency trade-off: equation solving could not run: ${recovery.equationProblem}`
+		);
+	const logreg = {
+		explainedQueries: recovery.explanations.queries,
+		explainedMaxParamError: recovery.explanations.maxParamError,
+		equationQueries: recovery.equation.queries,
+		equationMaxParamError: recovery.equation.maxParamError
+	};
+	const ranked = auditExplanations(
+		logregVictim.api({ explanations: true }),
+		logregVictim.benign(AUDIT_SAMPLE, o.seed),
+		FRAUD_FEATURES.map((f) => f.label)
+	).features;
+	const audit = ranked.slice(0, 3).map((f) => ({ feature: f.feature, direction: f.direction }));
+	hooks.onPart?.({ logreg, audit });
+	const mlpVictim = await trainFraudVictim('fraud-mlp', {
+		seed: o.seed,
+		signal: hooks.signal,
+		onProgress: progress(0.1, 0.3, 'training the fraud MLP')
+	});
+	throwIfAborted(hooks.signal);
+	const comparison = await compareGradientLearning(mlpVictim, {}, 'natural', {
+		checkpoints: comparisonCheckpoints(o.budget),
+		seed: o.seed,
+		signal: hooks.signal,
+		onProgress: progress(0.3, 1, 'copying the MLP with and without gradients')
+	});
+	const mlp = {
+		with: comparison.with,
+		without: comparison.without,
+		saving: headlineSaving(comparison)
+	};
+	hooks.onPart?.({ mlp });
+	hooks.onProgress?.(1, 'done');
+	return { logreg, mlp, audit };
 }

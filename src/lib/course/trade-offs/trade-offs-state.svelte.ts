@@ -1,7 +1,8 @@
 /**
- * The lesson's trade-off miniatures: privacy against utility, robustness against accuracy and
- * security against speed, each measured on demand on the running backend by the labs' own core
- * (src/lib/ml/trade-offs.ts, src/lib/ml/defence-costs.ts), one at a time through the job runner.
+ * The lesson's trade-off miniatures: privacy against utility, robustness against accuracy,
+ * security against speed and transparency against security, each measured on demand on the
+ * running backend by the labs' own core (src/lib/ml/trade-offs.ts, src/lib/ml/defence-costs.ts),
+ * one at a time through the job runner.
  *
  * Results are kept in memory, per backend, for the life of the tab: leaving /learn and coming
  * back shows them again without measuring. They are not put on the run shelf, which keeps one
@@ -22,21 +23,31 @@ import {
 import {
 	measurePrivacyUtility,
 	measureRobustnessAccuracy,
+	measureTransparencySecurity,
 	type PrivacyPoint,
-	type RobustnessRow
+	type RobustnessRow,
+	type TransparencyResult
 } from '$lib/ml/trade-offs';
 
-export type MiniatureId = 'privacy' | 'robustness' | 'costs';
+export type MiniatureId = 'privacy' | 'robustness' | 'costs' | 'transparency';
 
 export interface Measured {
 	privacy: PrivacyPoint[];
 	robustness: RobustnessRow[];
 	costs: DefenceCostResult[];
+	/** filled in part by part: the logistic regression and the audit first, then the MLP */
+	transparency: Partial<TransparencyResult>;
 	/** wall time of each finished measurement, ms */
 	ms: Partial<Record<MiniatureId, number>>;
 }
 
-const empty = (): Measured => ({ privacy: [], robustness: [], costs: [], ms: {} });
+const empty = (): Measured => ({
+	privacy: [],
+	robustness: [],
+	costs: [],
+	transparency: {},
+	ms: {}
+});
 
 /** What was measured on each backend in this tab (module state: it outlives the page). */
 class MeasuredCache {
@@ -64,7 +75,8 @@ const inputs: CostInputs = {
 const STATUS: Record<MiniatureId, string> = {
 	privacy: 'training the digit MLP at each noise level…',
 	robustness: 'attacking each model with PGD…',
-	costs: 'measuring each defence…'
+	costs: 'measuring each defence…',
+	transparency: 'training the fraud victims and stealing them with and without explanations…'
 };
 
 export class TradeOffRuns {
@@ -131,6 +143,15 @@ export class TradeOffRuns {
 					{
 						...hooks,
 						onRow: (r) => keep((m) => ({ robustness: [...m.robustness, r] }))
+					}
+				);
+			} else if (id === 'transparency') {
+				keep(() => ({ transparency: {} }));
+				await measureTransparencySecurity(
+					{},
+					{
+						...hooks,
+						onPart: (part) => keep((m) => ({ transparency: { ...m.transparency, ...part } }))
 					}
 				);
 			} else {

@@ -16,7 +16,7 @@ export const RUN_LABELS = {
 } as const;
 
 export function gradientCurvesConfig(
-	c: GradientCurves | null,
+	c: Pick<GradientCurves, 'with' | 'without'> | null,
 	majority: number | null,
 	palette: ChartPalette
 ) {
