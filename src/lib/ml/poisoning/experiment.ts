@@ -23,7 +23,7 @@ import { knnNeighboursAsync, sanitizeWithNeighbours } from './knn-sanitize';
 import { flipLabels, type FlipAttack } from './label-flips';
 import { lossFilter } from './loss-filter';
 import * as tf from '@tensorflow/tfjs-core';
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { pacedYield, throwIfAborted, yieldToEventLoop } from '../yield';
 import { createRng } from '../../base/rng';
 import { stratifiedSplit } from '../../base/split';
 
@@ -446,6 +446,8 @@ export async function poisonSweep(data: PoisonData, opts: SweepOptions): Promise
 			: undefined;
 	const labelSets: Uint8Array[] = [];
 	const modelSeeds: number[] = [];
+	// 55 flipped label sets and, at the end, 55 sets of metrics: paced, so neither is one long task
+	const pace = pacedYield();
 	for (const rate of opts.rates)
 		for (const seed of seeds) {
 			labelSets.push(
@@ -456,6 +458,8 @@ export async function poisonSweep(data: PoisonData, opts: SweepOptions): Promise
 				}).labels
 			);
 			modelSeeds.push(seed);
+			await pace.due();
+			throwIfAborted(opts.signal);
 		}
 	await yieldToEventLoop();
 	const defended = await defend(data, opts.defence, opts.model, labelSets, modelSeeds, opts.signal);
@@ -468,7 +472,8 @@ export async function poisonSweep(data: PoisonData, opts: SweepOptions): Promise
 		signal: opts.signal,
 		onProgress: opts.onProgress
 	});
-	const points = opts.rates.map((rate, r) => {
+	const points: SweepPoint[] = [];
+	for (const [r, rate] of opts.rates.entries()) {
 		const ms = seeds.map((_, s) =>
 			classificationMetrics(data.test.labels, fits[r * seeds.length + s][0], DECISION_THRESHOLD)
 		);
@@ -482,8 +487,9 @@ export async function poisonSweep(data: PoisonData, opts: SweepOptions): Promise
 			point[key] = mean(xs);
 			point[`${key}Std`] = std(xs);
 		}
-		return point as SweepPoint;
-	});
+		points.push(point as SweepPoint);
+		await pace.due();
+	}
 	return {
 		attack: opts.attack,
 		model: opts.model,
