@@ -109,12 +109,13 @@ describe('npm run lab -- extract', () => {
 		const queries = [10, 20, 50, 100, 200, 500];
 		expect(c.with.map((p: { queries: number }) => p.queries)).toEqual(queries);
 		expect(c.without.map((p: { queries: number }) => p.queries)).toEqual(queries);
-		// measured (seed 1): 97.5 % against 96.4 % at 500 queries; the plain copy's 96.4 % was
-		// reached with gradients at 100 queries
+		// measured (seed 1): 96.2 % against 95.2 % at 200 queries and 96.7 % against 96.4 % at 500;
+		// at this budget the plain copy's final 96.4 % is reached with gradients at 500 too
+		expect(c.with[4].agreement).toBeGreaterThan(c.without[4].agreement);
 		expect(c.with[5].agreement).toBeGreaterThan(c.without[5].agreement);
 		expect(c.saving.level).toBe(c.without[5].agreement);
 		expect(c.saving.without).toBe(500);
-		expect(c.saving.with).toBeLessThanOrEqual(200);
+		expect(c.saving.with).toBe(500);
 		expect(r.explanations.audit.features).toHaveLength(10);
 	});
 

@@ -91,7 +91,7 @@ describe("the fraud victims' explanations", () => {
 });
 
 describe('learning from explanations (gradient matching)', () => {
-	it("with gradients the copy of the fraud MLP reaches the plain attack's 2,000-query agreement by 500 queries", async () => {
+	it("with gradients the copy of the fraud MLP reaches the plain attack's 2,000-query agreement with half the queries", async () => {
 		const checkpoints = comparisonCheckpoints(2000);
 		expect(checkpoints).toEqual([10, 20, 50, 100, 200, 500, 1000, 2000]);
 		const c = await expectNoLeaks(() =>
@@ -108,15 +108,16 @@ describe('learning from explanations (gradient matching)', () => {
 		expect(c.with.map((p) => p.queries)).toEqual(checkpoints);
 		expect(c.without.map((p) => p.queries)).toEqual(checkpoints);
 		const saving = headlineSaving(c);
-		// measured: 96.9 % without gradients at 2,000 queries, first reached with them at 500
-		expect(saving.level).toBeGreaterThan(0.96);
+		// measured: 97.3 % without gradients at 2,000 queries, first reached with them at 1,000
+		expect(saving.level).toBeGreaterThan(0.97);
 		expect(saving.without).toBe(2000);
 		expect(saving.with).not.toBeNull();
-		expect(saving.with!).toBeLessThanOrEqual(500);
-		// and the copy with gradients is ahead at 500, 1,000 and 2,000 queries alike
-		for (const q of [500, 1000, 2000]) expect(at('with', q)).toBeGreaterThan(at('without', q));
-		expect(queriesToReach(c.with, 0.97)).toBe(500);
-		expect(queriesToReach(c.without, 0.97)).toBeNull();
+		expect(saving.with!).toBeLessThanOrEqual(1000);
+		// and the copy with gradients is ahead from 100 queries on (96.7 against 96.4 % at 500)
+		for (const q of [100, 200, 500, 1000, 2000])
+			expect(at('with', q)).toBeGreaterThan(at('without', q));
+		expect(queriesToReach(c.with, 0.97)).toBe(1000);
+		expect(queriesToReach(c.without, 0.97)).toBe(2000);
 	});
 
 	it('training on explained gradients allocates nothing that outlives it, and refuses a bad lambda', async () => {
