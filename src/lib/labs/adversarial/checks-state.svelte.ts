@@ -11,8 +11,7 @@ import type { ModelId } from '$lib/ml/models';
 import { MODEL_IDS, SMOOTHED_MODEL_IDS, type SmoothedModelId } from '$lib/ml/model-ids';
 import { Job } from '$lib/labs/job.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
-import { cliCommand } from '$lib/labs/run-record';
-import { attackLabelOf, attackSpecOf } from './robustness-state.svelte';
+import { attackLabelOf, attackSpecOf, cliOf } from './robustness-state.svelte';
 import { URL_PARAMS, type AdversarialParams } from './settings';
 
 /** Held-out digits the page checks (`lab robustness --checks --samples N` checks more). */
@@ -114,14 +113,8 @@ export class CheckRun {
 export function checksCli(p: AdversarialParams, target: CheckTarget): string | null {
 	if (target.addPgd || target.adaptive || !(MODEL_IDS as readonly string[]).includes(target.model))
 		return null;
-	const pgd = p.attack === 'pgd';
-	return cliCommand('robustness', {
-		model: target.model,
-		attack: pgd ? 'pgd' : 'fgsm',
+	return cliOf(p, target.model as ModelId, {
 		samples: CHECK_DIGITS,
-		steps: pgd ? p.steps : undefined,
-		'step-size': pgd && p.stepRule === 'fixed' ? p.stepSize : undefined,
-		'random-start': pgd && p.randomStart,
 		seed: p.seed,
 		defence: target.defence === 'none' ? undefined : target.defence,
 		checks: true

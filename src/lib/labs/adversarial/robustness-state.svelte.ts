@@ -51,8 +51,15 @@ export function attackLabelOf(attack: AttackSpec): string {
 	return `${attack.randomStart ? 'PGD' : 'BIM'}, ${attack.steps} steps of ${size}`;
 }
 
-/** The `npm run lab -- robustness` command for one model's curve at these settings. */
-export function cliOf(p: AdversarialParams, model: ModelId): string {
+/**
+ * The `npm run lab -- robustness` command for one model's curve at these settings; `extra`
+ * overrides or adds options (the honest check's digits, seed, defence and --checks).
+ */
+export function cliOf(
+	p: AdversarialParams,
+	model: ModelId,
+	extra: Record<string, string | number | boolean | undefined> = {}
+): string {
 	const pgd = p.attack === 'pgd';
 	return cliCommand('robustness', {
 		model,
@@ -61,7 +68,8 @@ export function cliOf(p: AdversarialParams, model: ModelId): string {
 		steps: pgd ? p.steps : undefined,
 		'step-size': pgd && p.stepRule === 'fixed' ? p.stepSize : undefined,
 		'random-start': pgd && p.randomStart,
-		seed: pgd ? p.seed : undefined
+		seed: pgd ? p.seed : undefined,
+		...extra
 	});
 }
 

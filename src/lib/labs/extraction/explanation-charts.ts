@@ -15,6 +15,11 @@ export const RUN_LABELS = {
 	without: 'answers alone (no explanations)'
 } as const;
 
+/** One row per checkpoint: the copy with gradients beside the one without, at the same queries. */
+export function pairedRows(c: Pick<GradientCurves, 'with' | 'without'> | null) {
+	return c ? c.with.map((w, k) => ({ queries: w.queries, with: w, without: c.without[k] })) : [];
+}
+
 export function gradientCurvesConfig(
 	c: Pick<GradientCurves, 'with' | 'without'> | null,
 	majority: number | null,

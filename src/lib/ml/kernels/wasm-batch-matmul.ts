@@ -13,7 +13,6 @@ import {
 	getKernel,
 	registerKernel,
 	unregisterKernel,
-	type KernelConfig,
 	type KernelFunc,
 	type NamedAttrMap,
 	type TensorInfo
@@ -26,8 +25,7 @@ interface WasmBackendLike {
 const WRAPPED = ['BatchMatMul', '_FusedMatMul'] as const;
 type Wrapped = (typeof WRAPPED)[number];
 
-/** The backend's own kernels, kept so the wrappers can call them and re-registering is a no-op. */
-const originals = new Map<Wrapped, KernelConfig>();
+/** The wrappers registered, so that registering again is a no-op. */
 const wrappers = new Map<Wrapped, KernelFunc>();
 
 /** x with its last two axes swapped, as a new backend tensor the caller disposes. */
@@ -79,7 +77,6 @@ export function registerWasmPlainMatMul() {
 		const current = getKernel(name, 'wasm');
 		if (!current) continue;
 		if (current.kernelFunc === wrappers.get(name)) continue;
-		originals.set(name, current);
 		const wrapper = wrap(current.kernelFunc);
 		wrappers.set(name, wrapper);
 		unregisterKernel(name, 'wasm');
