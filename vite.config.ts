@@ -75,6 +75,8 @@ export default defineConfig({
 	server: { headers: HEADERS, fs: { allow: ['models'] } },
 	preview: { headers: HEADERS },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+	// the lab's worker (src/lib/runtime/worker) loads its backend code on demand: split chunks
+	worker: { format: 'es' },
 	test: {
 		// tests/unit: the fast suite (npm run test:unit); tests/slow: training runs and CLI processes
 		include: ['tests/unit/**/*.test.ts', 'tests/slow/**/*.test.ts'],

@@ -13,8 +13,20 @@ interface LabFixtures {
  * The app's test hooks (src/lib/runtime/test-hooks.ts): asking for them before the page's
  * scripts run is what makes the page register its runtime and labs under __aiLabHooks.
  */
+export interface WorkerState {
+	numTensors: number;
+	backend: string | null;
+	wasm: { simd: boolean; threaded: boolean; threads: number } | null;
+}
+
 export interface Hooks {
-	runtime: { backend(): string; numTensors(): number; loseWebGLContext(): boolean };
+	runtime: {
+		backend(): string;
+		numTensors(): number;
+		loseWebGLContext(): boolean;
+		/** the lab's worker (src/lib/runtime/worker), null before its first task */
+		worker(): Promise<WorkerState | null>;
+	};
 	[lab: string]: unknown;
 }
 
@@ -55,6 +67,10 @@ export function hooks(page: Page) {
 		numTensors: () =>
 			page.evaluate(() =>
 				(globalThis as unknown as { __aiLabHooks: Hooks }).__aiLabHooks.runtime.numTensors()
+			),
+		worker: () =>
+			page.evaluate(() =>
+				(globalThis as unknown as { __aiLabHooks: Hooks }).__aiLabHooks.runtime.worker()
 			)
 	};
 }

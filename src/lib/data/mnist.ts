@@ -104,6 +104,19 @@ export function digitBatch(set: DigitSet, start: number, end: number): Float32Ar
 	return out;
 }
 
+/**
+ * The first `n` digits of a set as a compact copy (not views into the whole set), for sending to
+ * a worker: a view would carry its whole buffer along.
+ */
+export function firstDigits(set: DigitSet, n: number): DigitSet {
+	const count = Math.min(n, set.count);
+	return {
+		count,
+		labels: set.labels.slice(0, count),
+		pixels: set.pixels.slice(0, count * MNIST_PIXELS)
+	};
+}
+
 /** Pixels and labels of the digits at `indices` (any order), pixels scaled to [0, 1]. */
 export function gatherDigits(set: DigitSet, indices: ArrayLike<number>) {
 	const pixels = new Float32Array(indices.length * MNIST_PIXELS);

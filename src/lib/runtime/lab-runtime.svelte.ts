@@ -35,6 +35,7 @@ import type { SmoothedModelId } from '$lib/ml/model-ids';
 import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
 import { assetUrl, fetchAsset } from './assets';
 import { registerTestHook } from './test-hooks';
+import { workerState } from './worker/client';
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
 
@@ -273,7 +274,9 @@ export class LabRuntime {
 			loseWebGLContext,
 			wasm: () => this.wasm,
 			// the bulk noise generator, so a test can check it gives Node's bytes in the browser
-			gaussianNoise
+			gaussianNoise,
+			// the lab's worker: its tensor count, backend and threads (null before its first task)
+			worker: workerState
 		});
 	}
 }

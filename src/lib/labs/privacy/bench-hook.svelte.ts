@@ -1,10 +1,12 @@
 /**
  * What the bench times in the privacy page (through the test-hook registry, $lib/runtime/
  * test-hooks): DP-SGD against plain SGD per epoch on the page's own data and settings, with the
- * core's measureEpochTimes, and the target-epsilon solver. Not part of the lab's UI.
+ * core's measureEpochTimes (in the lab's worker, where the lab's trainings run), and the
+ * target-epsilon solver. Not part of the lab's UI.
  */
-import { DATASET_INFO, measureEpochTimes, type EpochTimes } from '$lib/ml/privacy/experiment';
+import { DATASET_INFO, type EpochTimes } from '$lib/ml/privacy/experiment';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
+import { offMainThread } from '$lib/runtime/worker/client';
 import type { PrivacyLab } from './privacy-state.svelte';
 
 export function privacyBenchHook(lab: PrivacyLab) {
@@ -22,17 +24,23 @@ export function privacyBenchHook(lab: PrivacyLab) {
 			await runtime.start(window.location.search);
 			const p = $state.snapshot(lab.params);
 			const data = await lab.dataFor(p.dataset, p.seed);
-			return measureEpochTimes(
-				data,
+			// where the lab trains: in its worker when one runs
+			const { result } = await offMainThread(
+				'epochTimes',
 				{
-					sigma: p.sigma,
-					clip: p.clip,
-					batchSize: p.batch,
-					learningRate: DATASET_INFO[p.dataset].learningRate,
-					seed: p.seed
+					data,
+					config: {
+						sigma: p.sigma,
+						clip: p.clip,
+						batchSize: p.batch,
+						learningRate: DATASET_INFO[p.dataset].learningRate,
+						seed: p.seed
+					},
+					epochs
 				},
-				epochs
+				{ signal: new AbortController().signal }
 			);
+			return result;
 		}
 	};
 }

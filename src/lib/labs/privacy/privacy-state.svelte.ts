@@ -2,14 +2,14 @@
  * The privacy lab's state: the inputs (URL-backed), the epsilon they promise (derived at once,
  * before anything is trained), the run in progress with its live loss and accuracy, and every
  * finished run as plain numbers for the trade-off and leakage charts. Models live only inside a
- * run (runPrivacyExperiment disposes them); nothing here holds a tensor.
+ * run (runPrivacyExperiment disposes them, in the lab's worker where one runs); nothing here
+ * holds a tensor.
  */
 import {
 	DATASET_INFO,
 	epsilonOf,
 	fraudPrivacyData,
 	mnistPrivacyData,
-	runPrivacyExperiment,
 	sigmaOf,
 	type EpochPoint,
 	type PrivacyData,
@@ -20,6 +20,7 @@ import { Job } from '$lib/labs/job.svelte';
 import { cliCommand, privacyRun } from '$lib/labs/run-record';
 import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
+import { offMainThread, whereText } from '$lib/runtime/worker/client';
 import { DEFAULTS, SETTINGS, SIGMA_MAX, URL_PARAMS, type PrivacyParams } from './settings';
 
 /** Noise multipliers the sweep trains, from little privacy to a lot. */
@@ -39,6 +40,8 @@ export class PrivacyLab {
 	/** the run being trained: label and its epochs so far */
 	liveLabel = $state('');
 	live = $state.raw<EpochPoint[]>([]);
+	/** where the last training ran ("in a background worker on WASM") */
+	ranIn = $state<string | null>(null);
 	runs = $state.raw<RunSummary[]>([]);
 	/** non-private baselines by configuration key */
 	baselines = $state.raw<Record<string, RunSummary>>({});
@@ -242,27 +245,32 @@ export class PrivacyLab {
 		this.liveLabel = label;
 		this.live = [];
 		this.job.status = `training: ${label}`;
-		const { history, ...result } = await runtime.timed(`${label}, ${p.epochs} epochs`, () =>
-			runPrivacyExperiment(
-				data,
+		const { result: run, where } = await runtime.timed(`${label}, ${p.epochs} epochs`, () =>
+			offMainThread(
+				'privacy',
 				{
-					sigma,
-					clip: p.clip,
-					batchSize: p.batch,
-					epochs: p.epochs,
-					delta: p.delta,
-					learningRate: DATASET_INFO[p.dataset].learningRate,
-					momentum: 0,
-					sampling: p.sampling,
-					seed: p.seed
+					data,
+					config: {
+						sigma,
+						clip: p.clip,
+						batchSize: p.batch,
+						epochs: p.epochs,
+						delta: p.delta,
+						learningRate: DATASET_INFO[p.dataset].learningRate,
+						momentum: 0,
+						sampling: p.sampling,
+						seed: p.seed
+					}
 				},
 				{
 					signal,
-					onEpoch: (point) => (this.live = [...this.live, point]),
-					onProgress: (done, total) => onFraction(done / total)
+					onEvent: (point) => (this.live = [...this.live, point as EpochPoint]),
+					onProgress: onFraction
 				}
 			)
 		);
+		this.ranIn = whereText(where);
+		const { history, ...result } = run;
 		void history;
 		return result;
 	}

@@ -4,15 +4,16 @@
  * Models live only inside a run (runBackdoor disposes them); this class holds plain numbers and
  * pixel arrays, never tensors.
  */
-import { digitPixels } from '$lib/data/mnist';
+import { digitPixels, firstDigits } from '$lib/data/mnist';
 import {
 	BACKDOOR_DEFAULTS,
 	pickTwin,
-	runBackdoor,
 	stampTrigger,
 	type BackdoorResult
 } from '$lib/ml/poisoning/backdoor';
+import { offMainThread, whereText } from '$lib/runtime/worker/client';
 import { Job } from '$lib/labs/job.svelte';
+import { yieldToEventLoop } from '$lib/ml/yield';
 import { backdoorRun, cliCommand } from '$lib/labs/run-record';
 import type { LabShelf } from '$lib/runs/shelf.svelte';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
@@ -60,6 +61,8 @@ export class BackdoorLab {
 	/** the settings the points were trained with */
 	pointsFor = $state.raw<BackdoorParams | null>(null);
 	twin = $state.raw<Twin | null>(null);
+	/** where the last training ran ("in a background worker on WASM") */
+	ranIn = $state<string | null>(null);
 	/** settings out of range: shown beside their fields; training waits for them */
 	problems = $derived(BACKDOOR_URL_PARAMS.invalid(this.params));
 
@@ -105,18 +108,25 @@ export class BackdoorLab {
 				const [train, test] = await Promise.all([runtime.digits('train'), runtime.digits('test')]);
 				for (const [k, rate] of rates.entries()) {
 					ctx.status(`training at p = ${percent(rate)} (${k + 1} of ${rates.length})`);
-					const result = await runtime.timed(`backdoor training, p = ${percent(rate)}`, () =>
-						runBackdoor(train, test, {
-							rate,
-							target: p.target,
-							seed: p.seed,
-							trainCount: p.trainCount,
-							signal: ctx.signal,
-							onProgress: (f) => ctx.progress((k + f) / rates.length)
-						})
+					const { result, where } = await runtime.timed(
+						`backdoor training, p = ${percent(rate)}`,
+						() =>
+							offMainThread(
+								'backdoor',
+								{
+									train: firstDigits(train, p.trainCount),
+									test,
+									options: { rate, target: p.target, seed: p.seed, trainCount: p.trainCount }
+								},
+								{ signal: ctx.signal, onProgress: (f) => ctx.progress((k + f) / rates.length) }
+							)
 					);
 					if (!ctx.current) return;
+					this.ranIn = whereText(where);
 					this.#add(result, p);
+					// the chart draws its new point in this frame, the twin's images in the next
+					await yieldToEventLoop();
+					if (!ctx.current) return;
 					const index = pickTwin(result, test.labels);
 					if (index >= 0)
 						this.twin = twinOf(result, index, test.labels[index], digitPixels(test, index));

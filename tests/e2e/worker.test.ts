@@ -1,0 +1,89 @@
+import { test, expect, hooks } from './fixtures';
+
+// The heavy lab runs train in the lab's worker (src/lib/runtime/worker): the page's main thread
+// only draws. On both backends: where the run went, its results, cancel, and the worker's
+// tensors back to none after each run, cancelled or not.
+
+// A CNN trains in these tests; on WebGL through SwiftShader (no GPU) that is slow.
+test.slow();
+
+const LABEL = { webgl: 'WebGL', wasm: 'WASM' } as const;
+
+test('a backdoor training runs in the worker on this backend; a cancel frees its tensors and the page is left as it was', async ({
+	page,
+	open,
+	backend
+}) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	await open('labs/poisoning/?bd-rate=0.1&bd-train=1000');
+	const lab = hooks(page);
+	const panel = page.getByRole('region', { name: 'Backdoor trigger on digits' });
+	const pageTensors = await lab.numTensors();
+
+	await panel.getByRole('button', { name: 'Train at p' }).click();
+	const progress = panel.getByRole('progressbar', { name: 'Backdoor training progress' });
+	await expect
+		.poll(async () => Number(await progress.getAttribute('value')), { timeout: 120_000 })
+		.toBeGreaterThan(0);
+	await panel.getByRole('button', { name: 'Cancel' }).click();
+	await expect(panel.getByTestId('backdoor-status')).toHaveText(
+		'cancelled; the finished points stay'
+	);
+	await expect(panel.getByRole('button', { name: 'Train at p' })).toBeEnabled();
+	// the worker stops at its next batch and frees the model, the batches and the optimiser
+	await expect.poll(async () => (await lab.worker())?.numTensors, { timeout: 60_000 }).toBe(0);
+	expect((await lab.worker())?.backend).toBe(backend);
+	expect(await lab.numTensors()).toBe(pageTensors);
+	await expect(panel.getByTestId('backdoor-table').locator('tbody tr')).toHaveCount(0);
+
+	await panel.getByRole('button', { name: 'Train at p' }).click();
+	await expect(panel.getByTestId('backdoor-status')).toHaveText('done', { timeout: 300_000 });
+	await expect(panel.getByTestId('backdoor-where')).toHaveText(
+		`(ran in a background worker on ${LABEL[backend]})`
+	);
+	const rows = panel.getByTestId('backdoor-table').locator('tbody tr');
+	await expect(rows).toHaveCount(1);
+	await expect(rows.first().locator('td').first()).toHaveText('100');
+	expect((await lab.worker())?.numTensors).toBe(0);
+	expect(await lab.numTensors()).toBe(pageTensors);
+	await expect(panel.getByRole('alert')).toHaveCount(0);
+	expect(errors).toEqual([]);
+});
+
+test('DP-SGD trains in the worker with its live curve; a cancelled sweep frees the worker and keeps the finished runs', async ({
+	page,
+	open,
+	backend
+}) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	await open('labs/privacy/?dataset=fraud&sigma=1&epochs=3');
+	const lab = hooks(page);
+	const pageTensors = await lab.numTensors();
+	await page.getByRole('button', { name: 'Train', exact: true }).click();
+	await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
+	await expect(page.getByTestId('train-where')).toHaveText(
+		`(ran in a background worker on ${LABEL[backend]})`
+	);
+	// the epochs' points came back from the worker as it trained
+	await expect(page.getByTestId('live-summary')).toContainText('epoch 3,');
+	await expect(page.getByTestId('tradeoff-count')).toHaveText('1 run on the chart');
+	expect((await lab.worker())?.numTensors).toBe(0);
+
+	await page.getByRole('button', { name: 'Sweep sigma' }).click();
+	await expect(page.getByTestId('tradeoff-count')).toHaveText('2 runs on the chart', {
+		timeout: 120_000
+	});
+	await page.getByRole('button', { name: 'Cancel' }).click();
+	await expect(page.getByTestId('train-status')).toHaveText('cancelled; finished runs stay');
+	await expect.poll(async () => (await lab.worker())?.numTensors, { timeout: 60_000 }).toBe(0);
+	expect(await lab.numTensors()).toBe(pageTensors);
+	const kept = Number(
+		/(\d+) runs?/.exec((await page.getByTestId('tradeoff-count').textContent()) ?? '')?.[1]
+	);
+	expect(kept).toBeGreaterThanOrEqual(2);
+	expect(kept).toBeLessThan(9);
+	await expect(page.getByRole('alert')).toHaveCount(0);
+	expect(errors).toEqual([]);
+});
