@@ -87,3 +87,26 @@ test('DP-SGD trains in the worker with its live curve; a cancelled sweep frees t
 	await expect(page.getByRole('alert')).toHaveCount(0);
 	expect(errors).toEqual([]);
 });
+
+test('the label-flip sweep fits in the worker; a second press restarts it there and the worker ends with no tensor', async ({
+	page,
+	open,
+	backend
+}) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	await open('labs/poisoning/');
+	const lab = hooks(page);
+	const run = page.getByRole('button', { name: 'Run sweep' });
+	await run.click();
+	await expect(page.getByTestId('sweep-status')).toContainText('Sweeping');
+	// latest wins: the first sweep is cancelled in the worker and the second takes over
+	await run.click();
+	await expect(page.getByTestId('sweep-status')).toContainText('Done', { timeout: 180_000 });
+	await expect(page.getByTestId('sweep-where')).toHaveText(
+		`(ran in a background worker on ${LABEL[backend]})`
+	);
+	await expect(page.getByTestId('defence-cost').locator('tbody tr')).toHaveCount(3);
+	expect((await lab.worker())?.numTensors).toBe(0);
+	expect(errors).toEqual([]);
+});

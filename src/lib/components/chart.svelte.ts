@@ -90,8 +90,15 @@ export function chartAttachment(
 	return (canvas) => {
 		const chart = untrack(() => new Chart(canvas, build()));
 		onchart?.(chart);
+		// The chart was just drawn from this very config: the effect's first run only subscribes
+		// (a second layout and draw in the same task would double the cost of a chart's arrival).
+		let drawn = true;
 		$effect(() => {
 			const next = build();
+			if (drawn) {
+				drawn = false;
+				return;
+			}
 			chart.data = next.data;
 			chart.options = next.options ?? {};
 			chart.update('none');

@@ -2,11 +2,11 @@
  * The sweep: every metric against the flip rate for one attack and model, mean and spread over
  * seeds, run once without a defence and once with each defence. Logistic regression trains each
  * sweep's 55 models in one batched fit; the MLP trains one model at a time, so it sweeps fewer
- * rates and seeds. A new sweep replaces a running one (a 'restart' job).
+ * rates and seeds. A new sweep replaces a running one (a 'restart' job). The fits run in the lab's
+ * worker, which keeps its own copy of the data set and its caches.
  */
 import {
 	POISON_DEFENCES,
-	poisonSweep,
 	type PoisonData,
 	type PoisonDefence,
 	type PoisonModel,
@@ -14,6 +14,8 @@ import {
 } from '$lib/ml/poisoning/experiment';
 import type { FlipAttack } from '$lib/ml/poisoning/label-flips';
 import { Job } from '$lib/labs/job.svelte';
+import { dataKey, offMainThread, whereText } from '$lib/runtime/worker/client';
+import { portablePoisonData } from '$lib/runtime/worker/tasks';
 import { cliCommand, sweepRun } from '$lib/labs/run-record';
 import type { LabShelf } from '$lib/runs/shelf.svelte';
 
@@ -32,6 +34,8 @@ export class SweepRun {
 	stage = $state<PoisonDefence | null>(null);
 	/** the setting the results belong to */
 	label = $state('');
+	/** where the last sweep ran ("in a background worker on WASM") */
+	ranIn = $state<string | null>(null);
 
 	/** where finished sweeps are kept (the page's run shelf) */
 	readonly shelf: LabShelf | null;
@@ -50,18 +54,18 @@ export class SweepRun {
 				for (const defence of POISON_DEFENCES) {
 					this.stage = defence;
 					progress(0);
-					const result = await poisonSweep(data, {
-						attack,
-						rates: plan.rates,
-						seeds: plan.seeds,
-						seed,
-						model,
-						defence,
-						signal,
-						onProgress: progress
-					});
+					const { result, where } = await offMainThread(
+						'poisonSweep',
+						{
+							key: dataKey(data),
+							data: portablePoisonData(data),
+							options: { attack, rates: plan.rates, seeds: plan.seeds, seed, model, defence }
+						},
+						{ signal, onProgress: progress }
+					);
 					if (!ctx.current) return;
 					this.results = [...this.results, result];
+					this.ranIn = whereText(where);
 				}
 				if (this.shelf)
 					await this.shelf.add(
@@ -69,7 +73,7 @@ export class SweepRun {
 							settings: { attack, model, seed },
 							seed,
 							label: this.label,
-							cli: `${cliCommand('poison', { attack, model, rates: plan.rates.join(','), seeds: plan.seeds, seed })}} --defence none|knn|loss${data.name === SHIPPED ? '' : ` (the CLI sweeps the shipped data; this sweep ran on ${data.name})`}`,
+							cli: `${cliCommand('poison', { attack, model, rates: plan.rates.join(','), seeds: plan.seeds, seed })} --defence none|knn|loss${data.name === SHIPPED ? '' : ` (the CLI sweeps the shipped data; this sweep ran on ${data.name})`}`,
 							results: this.results
 						})
 					);

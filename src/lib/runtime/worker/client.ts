@@ -78,6 +78,15 @@ function theWorker(): Worker | null {
 	return worker;
 }
 
+const keys = new WeakMap<object, string>();
+let nextKey = 1;
+/** A name for this very object (not its contents), for a task that keeps data between calls. */
+export function dataKey(value: object): string {
+	let key = keys.get(value);
+	if (!key) keys.set(value, (key = `data-${nextKey++}`));
+	return key;
+}
+
 /** Runs the task on the page, through the same code the worker runs. */
 async function onPage<K extends TaskName>(
 	task: K,

@@ -6,6 +6,7 @@
  */
 import type { DigitSet } from '$lib/data/mnist';
 import { runBackdoor, type BackdoorOptions } from '$lib/ml/poisoning/backdoor';
+import { poisonSweep, type PoisonData, type SweepOptions } from '$lib/ml/poisoning/experiment';
 import {
 	measureEpochTimes,
 	runPrivacyExperiment,
@@ -22,6 +23,30 @@ export interface TaskContext {
 	event(payload: unknown): void;
 }
 
+/**
+ * Data a task keeps between calls, by the key the page gave it (client.ts dataKey): a task's
+ * caches (the kNN neighbours, the clean fits of a poisoning data set) live in the copy here, so
+ * the second sweep on the same data skips them as it does on the page. One entry per kind.
+ */
+const kept = new Map<string, { key: string; value: unknown }>();
+function keep<T>(kind: string, key: string, value: T): T {
+	const entry = kept.get(kind);
+	if (entry?.key === key) return entry.value as T;
+	kept.set(kind, { key, value });
+	return value;
+}
+
+/** What of a poisoning data set crosses to the worker: the rows, not the page's caches. */
+export type PortablePoisonData = Pick<
+	PoisonData,
+	'name' | 'dims' | 'featureNames' | 'train' | 'test' | 'rawTrain'
+>;
+
+export function portablePoisonData(d: PoisonData): PortablePoisonData {
+	const { name, dims, featureNames, train, test, rawTrain } = d;
+	return { name, dims, featureNames, train, test, rawTrain };
+}
+
 type BackdoorSettings = Omit<BackdoorOptions, 'signal' | 'onProgress' | 'onTrained' | 'start'>;
 
 export const TASKS = {
@@ -35,6 +60,21 @@ export const TASKS = {
 			signal: ctx.signal,
 			onEpoch: (point: EpochPoint) => ctx.event(point),
 			onProgress: (done, total) => ctx.progress(done / total)
+		}),
+
+	/** One label-flip sweep, every rate x seed, for one defence (poisoning lab, sweep panel). */
+	poisonSweep: (
+		a: {
+			key: string;
+			data: PortablePoisonData;
+			options: Omit<SweepOptions, 'signal' | 'onProgress'>;
+		},
+		ctx: TaskContext
+	) =>
+		poisonSweep(keep<PoisonData>('poison', a.key, { ...a.data }), {
+			...a.options,
+			signal: ctx.signal,
+			onProgress: ctx.progress
 		}),
 
 	/** DP-SGD against plain SGD per epoch, where the lab trains (the bench's dpEpoch probe). */
