@@ -34,7 +34,12 @@ export interface Probe {
  * init script (scripts/bench.ts).
  */
 export interface BenchHooks {
-	runtime: { numTensors(): number; backend(): string };
+	runtime: {
+		numTensors(): number;
+		backend(): string;
+		/** the lab worker's state (src/lib/runtime/worker), null before its first task */
+		worker(): Promise<{ numTensors: number } | null>;
+	};
 	privacy?: {
 		measureSigmaSolve(targets: number[]): number[];
 		measureEpochs(epochs: number): Promise<{

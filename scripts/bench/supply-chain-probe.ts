@@ -2,10 +2,12 @@ import type { Page } from '@playwright/test';
 import type { BenchHooks, Probe } from './probes';
 import { longTaskFigures, watchLongTasks } from './long-tasks';
 
+/** The page's tensors and the lab worker's (where the scans run). */
 const numTensors = (page: Page) =>
-	page.evaluate(() =>
-		(globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.runtime.numTensors()
-	);
+	page.evaluate(async () => {
+		const runtime = (globalThis as unknown as { __aiLabHooks: BenchHooks }).__aiLabHooks.runtime;
+		return runtime.numTensors() + ((await runtime.worker())?.numTensors ?? 0);
+	});
 
 const median = (xs: number[]) => {
 	const s = [...xs].sort((a, b) => a - b);

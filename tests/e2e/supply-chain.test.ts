@@ -51,9 +51,10 @@ test('each hub copy shows the verdicts of its digests and signature, and what it
 	expect(await hooks(page).numTensors()).toBeLessThan(50);
 });
 
-test('STRIP on the trojaned copy flags triggered digits; switching copies keeps the page alive', async ({
+test('STRIP on the trojaned copy flags triggered digits in the worker; switching copies keeps the page alive', async ({
 	page,
-	open
+	open,
+	backend
 }) => {
 	await open('labs/supply-chain/');
 	await expect(page.getByTestId('hub-status')).toHaveText(`checked ${HUB.length} copies`, {
@@ -67,6 +68,19 @@ test('STRIP on the trojaned copy flags triggered digits; switching copies keeps 
 	const far = parseFloat((await page.getByTestId('strip-far').textContent())!);
 	expect(detection).toBeGreaterThan(50);
 	expect(far).toBeLessThan(10);
+	await expect(page.getByTestId('scan-where')).toHaveText(
+		`(ran in a background worker on ${{ webgl: 'WebGL', wasm: 'WASM' }[backend]})`
+	);
+	// the worker keeps the trojaned copy's weights for the next scan, and nothing else
+	const kept = (await hooks(page).worker())!.numTensors;
+	await page.getByTestId('strip-button').click();
+	await expect(page.getByTestId('scan-status')).toContainText('STRIP done', { timeout: 60_000 });
+	expect((await hooks(page).worker())!.numTensors).toBe(kept);
+	// another copy replaces it there: the old weights go
+	await page.getByTestId('use-original').click();
+	await page.getByTestId('strip-button').click();
+	await expect(page.getByTestId('scan-status')).toContainText('STRIP done', { timeout: 60_000 });
+	expect((await hooks(page).worker())!.numTensors).toBe(kept);
 	await expect(page.getByRole('alert')).toHaveCount(0);
 });
 

@@ -31,5 +31,11 @@ test('Neural Cleanse on the page flags the signed trojan’s target and shows th
 	);
 	expect(index).toBeGreaterThan(2);
 	expect(await hooks(page).numTensors()).toBe(before);
+	await expect(page.getByTestId('scan-where')).toHaveText('(ran in a background worker on WASM)');
+	// the scan's masks, patterns and optimiser are gone; the worker keeps the model for the next scan
+	const model = (await hooks(page).worker())!.numTensors;
+	await page.getByTestId('scan-button').click();
+	await expect(page.getByTestId('scan-status')).toContainText('scanned in', { timeout: 90_000 });
+	expect((await hooks(page).worker())!.numTensors).toBe(model);
 	await expect(page.getByRole('alert')).toHaveCount(0);
 });

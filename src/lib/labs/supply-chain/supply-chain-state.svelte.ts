@@ -4,7 +4,8 @@
  * Neural Cleanse and STRIP results per model. The checks are the core's (src/lib/supply-chain/
  * for digests and signatures, src/lib/ml/supply-chain/ for the behaviour scans); this class
  * only fetches, remembers and disposes. The model in use is rebuilt from its bytes when the
- * backend changes.
+ * backend changes. The scans run in the lab's worker, which builds its own copy of the model
+ * from the same bytes.
  */
 import { digitBatch, MNIST_PIXELS, type DigitSet } from '$lib/data/mnist';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
@@ -13,10 +14,9 @@ import { modelFromArtifacts } from '$lib/ml/models';
 import { DEFAULT_TRIGGER_AT, triggerAll, type TriggerAt } from '$lib/ml/poisoning/backdoor';
 import {
 	NEURAL_CLEANSE_DEFAULTS,
-	neuralCleanse,
 	type NeuralCleanseResult
 } from '$lib/ml/supply-chain/neural-cleanse';
-import { stripEntropy, stripRates, type StripRates } from '$lib/ml/supply-chain/strip';
+import { stripRates, type StripRates } from '$lib/ml/supply-chain/strip';
 import {
 	importPublicKey,
 	parseManifest,
@@ -35,6 +35,7 @@ import {
 import { Job } from '$lib/labs/job.svelte';
 import { fetchAsset } from '$lib/runtime/assets';
 import { runtime } from '$lib/runtime/lab-runtime.svelte';
+import { dataKey, offMainThread, whereText } from '$lib/runtime/worker/client';
 
 /** STRIP: clean and triggered inputs tested, blends per input, the false-alarm rate it is set to. */
 export const STRIP_SETTINGS = { inputs: 200, blends: 32, overlays: 200, frr: 0.01 } as const;
@@ -80,6 +81,8 @@ export class SupplyChainLab {
 	loadProblem = $state<string | null>(null);
 	scans = $state.raw<Record<string, NeuralCleanseResult>>({});
 	strips = $state.raw<Record<string, StripResult>>({});
+	/** where the last scan ran ("in a background worker on WASM") */
+	ranIn = $state<string | null>(null);
 
 	// A plain cache, deliberately not reactive: the page shows `checks` instead.
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -218,6 +221,13 @@ export class SupplyChainLab {
 		return true;
 	}
 
+	/** The bytes of a checked copy (what the worker builds its own classifier from). */
+	#filesOf(id: string): Files {
+		const files = this.#files.get(id);
+		if (!files) throw new Error(`no files for ${id}: check the hub first`);
+		return files;
+	}
+
 	/** The classifier of the model in use, on the current backend. */
 	async #classifier(): Promise<Classifier> {
 		const id = this.currentId;
@@ -277,19 +287,26 @@ export class SupplyChainLab {
 		const id = this.currentId;
 		return this.scanJob.run('scan', async (ctx) => {
 			ctx.status('Neural Cleanse: reverse-engineering a trigger for each class…');
-			const classifier = await this.#classifier();
+			const files = this.#filesOf(id);
 			const test = await runtime.digits('test');
-			const r = await neuralCleanse(classifier, {
-				clean: digitBatch(test, 0, Math.min(NEURAL_CLEANSE_DEFAULTS.cleanDigits, test.count)),
-				steps: NEURAL_CLEANSE_DEFAULTS.steps,
-				batchSize: NEURAL_CLEANSE_DEFAULTS.batchSize,
-				learningRate: NEURAL_CLEANSE_DEFAULTS.learningRate,
-				lambda: NEURAL_CLEANSE_DEFAULTS.lambda,
-				signal: ctx.signal,
-				onProgress: (f) => ctx.progress(f)
-			});
+			const { result: r, where } = await offMainThread(
+				'neuralCleanse',
+				{
+					key: dataKey(files),
+					files,
+					options: {
+						clean: digitBatch(test, 0, Math.min(NEURAL_CLEANSE_DEFAULTS.cleanDigits, test.count)),
+						steps: NEURAL_CLEANSE_DEFAULTS.steps,
+						batchSize: NEURAL_CLEANSE_DEFAULTS.batchSize,
+						learningRate: NEURAL_CLEANSE_DEFAULTS.learningRate,
+						lambda: NEURAL_CLEANSE_DEFAULTS.lambda
+					}
+				},
+				{ signal: ctx.signal, onProgress: (f) => ctx.progress(f) }
+			);
 			if (!ctx.current) return;
 			this.scans = { ...this.scans, [id]: r };
+			this.ranIn = whereText(where);
 			ctx.status(
 				`scanned in ${(r.ms / 1000).toFixed(1)} s: ${r.flagged.length ? `class ${r.flagged.join(', ')} flagged` : 'no class flagged'}`
 			);
@@ -304,7 +321,7 @@ export class SupplyChainLab {
 		const id = this.currentId;
 		return this.scanJob.run('strip', async (ctx) => {
 			ctx.status('STRIP: blending each input with clean digits…');
-			const classifier = await this.#classifier();
+			const files = this.#filesOf(id);
 			const test = await runtime.digits('test');
 			const t0 = performance.now();
 			const s = STRIP_SETTINGS;
@@ -313,12 +330,22 @@ export class SupplyChainLab {
 			const inputs = sliceSet(test, from, s.inputs);
 			const overlays = digitBatch(test, from + s.inputs, from + s.inputs + s.overlays);
 			const triggered = triggerAll(inputs, trigger);
-			const common = { overlays, blends: s.blends, signal: ctx.signal };
-			const clean = await stripEntropy(classifier, scaled(inputs), common);
-			ctx.progress(0.5);
-			const hot = await stripEntropy(classifier, scaled(triggered), common);
-			ctx.progress(1);
+			const {
+				result: { clean, triggered: hot },
+				where
+			} = await offMainThread(
+				'stripEntropies',
+				{
+					key: dataKey(files),
+					files,
+					clean: scaled(inputs),
+					triggered: scaled(triggered),
+					options: { overlays, blends: s.blends }
+				},
+				{ signal: ctx.signal, onProgress: (f) => ctx.progress(f) }
+			);
 			if (!ctx.current) return;
+			this.ranIn = whereText(where);
 			const rates = stripRates(clean, hot, s.frr);
 			this.strips = {
 				...this.strips,

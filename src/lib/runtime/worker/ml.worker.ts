@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '$lib/ml/backend';
 import { activateBrowserBackend, resetBackend, wasmFeatures } from '../backend-browser';
 import type { FromWorker, ToWorker } from './protocol';
-import { TASKS, type TaskContext } from './tasks';
+import { dropKept, TASKS, type TaskContext } from './tasks';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
@@ -38,6 +38,8 @@ async function ensureBackend(wanted: BackendName): Promise<BackendName> {
 		if (name === 'webgl' && !offscreenWebGL2()) continue;
 		if (active === name && tf.getBackend() === name) return name;
 		try {
+			// what the tasks kept was made on the old backend
+			dropKept();
 			await activateBrowserBackend(name);
 			active = name;
 			return name;

@@ -5,6 +5,11 @@
  * cross: every task builds and disposes its own.
  */
 import type { DigitSet } from '$lib/data/mnist';
+import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
+import { modelFromArtifacts } from '$lib/ml/models';
+import { neuralCleanse, type NeuralCleanseOptions } from '$lib/ml/supply-chain/neural-cleanse';
+import { stripEntropy, type StripOptions } from '$lib/ml/supply-chain/strip';
+import { artifactsFromFiles } from '$lib/supply-chain/model-folder';
 import { runBackdoor, type BackdoorOptions } from '$lib/ml/poisoning/backdoor';
 import { poisonSweep, type PoisonData, type SweepOptions } from '$lib/ml/poisoning/experiment';
 import {
@@ -26,15 +31,45 @@ export interface TaskContext {
 /**
  * Data a task keeps between calls, by the key the page gave it (client.ts dataKey): a task's
  * caches (the kNN neighbours, the clean fits of a poisoning data set) live in the copy here, so
- * the second sweep on the same data skips them as it does on the page. One entry per kind.
+ * the second sweep on the same data skips them as it does on the page; a model built from a
+ * folder's bytes is built once. One entry per kind; a replaced entry is disposed.
  */
-const kept = new Map<string, { key: string; value: unknown }>();
-function keep<T>(kind: string, key: string, value: T): T {
+const kept = new Map<string, { key: string; value: unknown; dispose?: () => void }>();
+async function keep<T>(
+	kind: string,
+	key: string,
+	make: () => T | Promise<T>,
+	dispose?: (value: T) => void
+): Promise<T> {
 	const entry = kept.get(kind);
 	if (entry?.key === key) return entry.value as T;
-	kept.set(kind, { key, value });
+	entry?.dispose?.();
+	kept.delete(kind);
+	const value = await make();
+	kept.set(kind, { key, value, dispose: dispose && (() => dispose(value)) });
 	return value;
 }
+
+/** Forgets (and disposes) what the tasks kept: their tensors belong to a backend being replaced. */
+export function dropKept() {
+	for (const entry of kept.values()) {
+		try {
+			entry.dispose?.();
+		} catch {
+			// its backend is gone already
+		}
+	}
+	kept.clear();
+}
+
+/** The classifier of a model folder's files (supply-chain lab), built once per key. */
+const folderClassifier = (key: string, files: Record<string, Uint8Array>) =>
+	keep(
+		'folder',
+		key,
+		async () => classifierFromModel(await modelFromArtifacts(artifactsFromFiles(files))),
+		(c: Classifier) => c.dispose()
+	);
 
 /** What of a poisoning data set crosses to the worker: the rows, not the page's caches. */
 export type PortablePoisonData = Pick<
@@ -71,11 +106,44 @@ export const TASKS = {
 		},
 		ctx: TaskContext
 	) =>
-		poisonSweep(keep<PoisonData>('poison', a.key, { ...a.data }), {
+		keep<PoisonData>('poison', a.key, () => ({ ...a.data })).then((data) =>
+			poisonSweep(data, { ...a.options, signal: ctx.signal, onProgress: ctx.progress })
+		),
+
+	/** Neural Cleanse on a model folder (supply-chain lab, its scan). */
+	neuralCleanse: async (
+		a: {
+			key: string;
+			files: Record<string, Uint8Array>;
+			options: Omit<NeuralCleanseOptions, 'signal' | 'onProgress'>;
+		},
+		ctx: TaskContext
+	) =>
+		neuralCleanse(await folderClassifier(a.key, a.files), {
 			...a.options,
 			signal: ctx.signal,
 			onProgress: ctx.progress
 		}),
+
+	/** STRIP's entropies for clean and triggered inputs on a model folder (supply-chain lab). */
+	stripEntropies: async (
+		a: {
+			key: string;
+			files: Record<string, Uint8Array>;
+			clean: Float32Array;
+			triggered: Float32Array;
+			options: Omit<StripOptions, 'signal'>;
+		},
+		ctx: TaskContext
+	) => {
+		const classifier = await folderClassifier(a.key, a.files);
+		const common = { ...a.options, signal: ctx.signal };
+		const clean = await stripEntropy(classifier, a.clean, common);
+		ctx.progress(0.5);
+		const triggered = await stripEntropy(classifier, a.triggered, common);
+		ctx.progress(1);
+		return { clean, triggered };
+	},
 
 	/** DP-SGD against plain SGD per epoch, where the lab trains (the bench's dpEpoch probe). */
 	epochTimes: (
