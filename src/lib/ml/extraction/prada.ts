@@ -10,7 +10,7 @@
  * `minDistances` distances are in (the paper: more than 100), and, as in the paper's Algorithm 1,
  * runs on D' = the distances within 3 standard deviations of their mean (outliers removed).
  */
-import { throwIfAborted, yieldToEventLoop } from '../yield';
+import { pacedYield, throwIfAborted } from '../yield';
 import { shapiroWilk } from './shapiro-wilk';
 
 export interface PradaOptions {
@@ -138,8 +138,9 @@ export class PradaMonitor {
 }
 
 /**
- * PRADA over one client's whole query log, in chunks of 100 with a yield between them, so a page
- * stays responsive: the query number of the first alarm, or null. Stops on the signal.
+ * PRADA over one client's whole query log, in chunks of 20 queries with a paced yield (one every
+ * YIELD_EVERY_MS of work), so a page stays responsive: the query number of the first alarm, or
+ * null. Stops on the signal.
  */
 export async function pradaAlarmAt(
 	dims: number,
@@ -150,12 +151,13 @@ export async function pradaAlarmAt(
 ): Promise<number | null> {
 	const monitor = new PradaMonitor(dims, options);
 	const n = answered.length;
-	for (let start = 0; start < n; start += 100) {
+	const pace = pacedYield();
+	for (let start = 0; start < n; start += 20) {
 		throwIfAborted(signal);
-		const end = Math.min(n, start + 100);
+		const end = Math.min(n, start + 20);
 		const labels = Array.from({ length: end - start }, (_, i) => answered[start + i]);
 		monitor.observeAll(queried.subarray(start * dims, end * dims), labels);
-		await yieldToEventLoop();
+		await pace.due();
 	}
 	return monitor.alarmAt;
 }

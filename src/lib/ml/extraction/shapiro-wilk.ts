@@ -26,11 +26,29 @@ const C5 = [-1.5861, -0.31082, -0.083751, 0.0038915];
 const C6 = [-0.4803, -0.082676, 0.0030302];
 const G = [-2.273, 0.459];
 
-/** The Shapiro-Wilk coefficients a_1..a_n for a sample of n (a_i = -a_(n+1-i)). */
+// The coefficients depend on n alone, and a monitor such as PRADA tests samples that grow by
+// one: computing them (n / 2 normal quantiles) was most of each test. Kept per n.
+const coefficientCache = new Map<number, Float64Array>();
+const CACHE_LIMIT = 256;
+
+/**
+ * The Shapiro-Wilk coefficients a_1..a_n for a sample of n (a_i = -a_(n+1-i)). The array is
+ * shared between calls with the same n: read it, do not write it.
+ */
 export function shapiroWilkCoefficients(n: number): Float64Array {
 	if (!Number.isInteger(n) || n < 3 || n > 5000) {
 		throw new Error(`Shapiro-Wilk needs 3 to 5000 values, got ${n}`);
 	}
+	let a = coefficientCache.get(n);
+	if (!a) {
+		a = computeCoefficients(n);
+		if (coefficientCache.size >= CACHE_LIMIT) coefficientCache.clear();
+		coefficientCache.set(n, a);
+	}
+	return a;
+}
+
+function computeCoefficients(n: number): Float64Array {
 	const a = new Float64Array(n);
 	const half = Math.floor(n / 2);
 	if (n === 3) {
