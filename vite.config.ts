@@ -4,6 +4,7 @@ import type { Plugin } from 'vite';
 import { cpSync, createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
+import { WORKER_FILES } from './src/lib/runtime/worker/files.js';
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer); the rest harden
 // the pages. Each page carries its own Content-Security-Policy in a <meta> tag (svelte.config.js);
@@ -70,8 +71,35 @@ function shippedModels(): Plugin {
 	};
 }
 
+/**
+ * A worker's own chunks and WASM binaries are not in SvelteKit's list of build files (it lists
+ * only what the page's chunks reference), so the service worker could not cache them and a
+ * worker would fail to start offline. This writes their names, as the client build emits them,
+ * to WORKER_FILES.
+ */
+function workerFileList(): Plugin {
+	return {
+		name: 'ai-lab:worker-files',
+		generateBundle: {
+			order: 'post',
+			handler(_options, bundle) {
+				if (this.environment.config.build.ssr) return;
+				const names = Object.keys(bundle)
+					.filter((name) => name.includes('/workers/'))
+					.sort();
+				if (names.length === 0) return;
+				this.emitFile({
+					type: 'asset',
+					fileName: WORKER_FILES,
+					source: JSON.stringify(names, null, '\t')
+				});
+			}
+		}
+	};
+}
+
 export default defineConfig({
-	plugins: [shippedModels(), sveltekit()],
+	plugins: [shippedModels(), workerFileList(), sveltekit()],
 	server: { headers: HEADERS, fs: { allow: ['models'] } },
 	preview: { headers: HEADERS },
 	optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },

@@ -10,6 +10,7 @@
  */
 import { build, files, prerendered, version } from '$service-worker';
 import { MODEL_FILES, MODEL_IDS } from '$lib/ml/model-ids';
+import { WORKER_FILES } from '$lib/runtime/worker/files';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `ai-security-lab-${version}`;
@@ -17,8 +18,25 @@ const base = new URL(sw.registration.scope).pathname;
 const MODELS = MODEL_IDS.flatMap((id) => MODEL_FILES.map((f) => `${base}models/${id}/${f}`));
 const ASSETS = [...build, ...files, ...prerendered, ...MODELS];
 
+/**
+ * The page's workers' chunks and WASM binaries, which SvelteKit's `build` list leaves out (the
+ * client build names them in WORKER_FILES). The dev server has no such list and needs none.
+ */
+async function workerFiles(): Promise<string[]> {
+	if (!build.length) return [];
+	const response = await fetch(`${base}${WORKER_FILES}`);
+	if (!response.ok) throw new Error(`${WORKER_FILES}: HTTP ${response.status}`);
+	return ((await response.json()) as string[]).map((file) => `${base}${file}`);
+}
+
 sw.addEventListener('install', (event) => {
-	event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(ASSETS)));
+	event.waitUntil(
+		(async () => {
+			const cache = await caches.open(CACHE);
+			// a worker's entry file is in both lists, and addAll refuses a request twice
+			await cache.addAll([...new Set([...ASSETS, ...(await workerFiles())])]);
+		})()
+	);
 });
 
 sw.addEventListener('activate', (event) => {

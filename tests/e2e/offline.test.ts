@@ -41,6 +41,8 @@ test('after one visit every page loads with the network off, and each lab does i
 	await page.goto(`labs/privacy/?epochs=2&backend=${backend}`);
 	await page.getByTestId('train-button').click();
 	await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
+	// in the lab's worker, whose chunks and WASM binaries came from the cache too
+	await expect(page.getByTestId('train-where')).toContainText('ran in a background worker');
 	await context.setOffline(false);
 });
 

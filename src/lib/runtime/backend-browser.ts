@@ -172,3 +172,43 @@ export function loseWebGLContext(): boolean {
 	ext.loseContext();
 	return true;
 }
+
+/** One way to start a backend: WASM may also be tried without its worker threads. */
+export interface Attempt {
+	name: BackendName;
+	threads: boolean;
+}
+
+/** Fallback order when a backend cannot start: WebGL -> WASM -> WASM on one thread -> CPU. */
+export function attemptsFrom(target: BackendName): Attempt[] {
+	const all: Attempt[] = [
+		{ name: 'webgl', threads: true },
+		{ name: 'wasm', threads: true },
+		...(wasmWouldUseThreads() ? [{ name: 'wasm' as const, threads: false }] : []),
+		{ name: 'cpu', threads: true }
+	];
+	return all.slice(all.findIndex((a) => a.name === target));
+}
+
+/**
+ * A backend that has not started in this long is given up for the next one: a start-up that hangs
+ * (worker threads a Content-Security-Policy blocks never report) must not leave the page at
+ * "starting" for good. Normal start-ups take well under a second.
+ */
+export const START_TIMEOUT_MS = 10_000;
+
+export function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+	return new Promise<T>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(message)), ms);
+		work.then(
+			(v) => {
+				clearTimeout(timer);
+				resolve(v);
+			},
+			(e) => {
+				clearTimeout(timer);
+				reject(e);
+			}
+		);
+	});
+}

@@ -17,14 +17,17 @@ import {
 } from '$lib/ml/backend';
 import {
 	activateBrowserBackend,
+	attemptsFrom,
 	discardWebGLBackend,
 	loseWebGLContext,
 	probeWebGL,
 	resetBackend,
 	wasmSupported,
-	wasmWouldUseThreads,
 	wasmFeatures,
-	watchWebGLContext
+	watchWebGLContext,
+	withTimeout,
+	START_TIMEOUT_MS,
+	type Attempt
 } from '$lib/runtime/backend-browser';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
 import { abandonReadbacks } from '$lib/ml/tensors';
@@ -38,46 +41,6 @@ import { registerTestHook } from './test-hooks';
 import { workerState } from './worker/client';
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
-
-/** One way to start a backend: WASM may also be tried without its worker threads. */
-interface Attempt {
-	name: BackendName;
-	threads: boolean;
-}
-
-/** Fallback order when a backend cannot start: WebGL -> WASM -> WASM on one thread -> CPU. */
-function attemptsFrom(target: BackendName): Attempt[] {
-	const all: Attempt[] = [
-		{ name: 'webgl', threads: true },
-		{ name: 'wasm', threads: true },
-		...(wasmWouldUseThreads() ? [{ name: 'wasm' as const, threads: false }] : []),
-		{ name: 'cpu', threads: true }
-	];
-	return all.slice(all.findIndex((a) => a.name === target));
-}
-
-/**
- * A backend that has not started in this long is given up for the next one: a start-up that hangs
- * (worker threads a Content-Security-Policy blocks never report) must not leave the page at
- * "starting" for good. Normal start-ups take well under a second.
- */
-const START_TIMEOUT_MS = 10_000;
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-	return new Promise<T>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(message)), ms);
-		work.then(
-			(v) => {
-				clearTimeout(timer);
-				resolve(v);
-			},
-			(e) => {
-				clearTimeout(timer);
-				reject(e);
-			}
-		);
-	});
-}
 
 export class LabRuntime {
 	requested = $state<BackendChoice>('auto');

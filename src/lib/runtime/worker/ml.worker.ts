@@ -8,7 +8,14 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '$lib/ml/backend';
-import { activateBrowserBackend, resetBackend, wasmFeatures } from '../backend-browser';
+import {
+	activateBrowserBackend,
+	attemptsFrom,
+	resetBackend,
+	START_TIMEOUT_MS,
+	wasmFeatures,
+	withTimeout
+} from '../backend-browser';
 import type { FromWorker, ToWorker } from './protocol';
 import { dropKept, TASKS, type TaskContext } from './tasks';
 
@@ -29,26 +36,33 @@ function offscreenWebGL2(): boolean {
 	}
 }
 
-/** Starts `wanted` (or the next one down WebGL -> WASM -> CPU that starts) and says which runs. */
+/**
+ * Starts `wanted`, or the next one down that starts (WebGL -> WASM -> WASM on one thread -> CPU,
+ * as on the page, each given the page's start-up time limit), and says which runs.
+ */
 async function ensureBackend(wanted: BackendName): Promise<BackendName> {
 	if (active === wanted && tf.getBackend() === wanted) return wanted;
-	const order: BackendName[] = ['webgl', 'wasm', 'cpu'];
-	let failure: unknown = null;
-	for (const name of order.slice(order.indexOf(wanted))) {
+	const failures: string[] = [];
+	for (const { name, threads } of attemptsFrom(wanted)) {
 		if (name === 'webgl' && !offscreenWebGL2()) continue;
 		if (active === name && tf.getBackend() === name) return name;
 		try {
 			// what the tasks kept was made on the old backend
 			dropKept();
-			await activateBrowserBackend(name);
+			await withTimeout(
+				activateBrowserBackend(name, { wasmThreads: threads }),
+				START_TIMEOUT_MS,
+				`${name}${threads ? '' : ' (one thread)'} did not start within ${START_TIMEOUT_MS / 1000} s`
+			);
 			active = name;
 			return name;
 		} catch (err) {
-			failure = err;
+			failures.push(err instanceof Error ? err.message : String(err));
+			active = null;
 			resetBackend(name);
 		}
 	}
-	throw failure ?? new Error('no backend could start in the worker');
+	throw new Error(`no backend could start in the worker: ${failures.join('; ')}`);
 }
 
 async function run(message: Extract<ToWorker, { type: 'run' }>) {
