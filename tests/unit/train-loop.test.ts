@@ -52,6 +52,28 @@ describe('the shared training loop', () => {
 		expect(plain.seen.every((s) => s.seed === 0)).toBe(true);
 	});
 
+	it('lookahead: each step sees the next steps’ seeds, across epochs, and the batches do not change', async () => {
+		for (const batching of ['shuffle', 'poisson'] as const) {
+			const opts = { n: 30, batchSize: 8, epochs: 3, seed: 5, stepSeeds: true, batching };
+			const without = await record(opts);
+			const upcoming: number[][] = [];
+			const withIt = await trainLoop({ ...opts, lookahead: 2 }, (s) => {
+				upcoming.push(s.upcomingSeeds);
+				// a step that draws itself would shift the batches planned ahead: it is refused
+				expect(() => s.rng()).toThrow(/cannot use lookahead/);
+			});
+			expect(withIt.steps).toBe(without.seen.length);
+			const seeds = without.seen.map((s) => s.seed);
+			upcoming.forEach((u, k) => expect(u).toEqual(seeds.slice(k + 1, k + 3)));
+			const seen: number[][] = [];
+			await trainLoop({ ...opts, lookahead: 3 }, (s) => void seen.push(Array.from(s.indices)));
+			expect(seen).toEqual(without.seen.map((s) => s.indices));
+		}
+		await expect(
+			trainLoop({ n: 4, batchSize: 2, epochs: 1, seed: 1, lookahead: -1 }, () => {})
+		).rejects.toThrow(/lookahead must be a whole number >= 0/);
+	});
+
 	it('poisson: each example joins a lot with probability batch / n; ceil(n / batch) lots per epoch', async () => {
 		const { seen } = await record({
 			n: 1000,

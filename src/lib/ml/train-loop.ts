@@ -34,6 +34,14 @@ export interface LoopOptions {
 	batching?: Batching;
 	/** draw one seed per step from the run's generator, after the step's batch */
 	stepSeeds?: boolean;
+	/**
+	 * how many of the following steps' seeds each step sees (StepInput.upcomingSeeds), so it can
+	 * start work for them early (DP-SGD has their noise drawn in parallel). The loop then draws
+	 * batches and seeds that many steps ahead, from the same generator in the same order: the
+	 * batches and seeds are those of a run without lookahead, provided the step draws nothing
+	 * itself (it is handed a generator that refuses). Default 0.
+	 */
+	lookahead?: number;
 	signal?: AbortSignal;
 	/** before each epoch's first step (e.g. a learning-rate schedule) */
 	onEpochStart?: (epoch: number) => void;
@@ -52,6 +60,8 @@ export interface StepInput {
 	rng: Rng;
 	/** this step's seed when `stepSeeds` is set, else 0 */
 	seed: number;
+	/** the seeds of up to `lookahead` following steps, in order (the run's last steps see fewer) */
+	upcomingSeeds: number[];
 }
 
 export interface StepOutput {
@@ -66,7 +76,7 @@ export interface StepOutput {
 	rows?: number;
 }
 
-export type Step = (input: StepInput) => StepOutput | void;
+export type Step = (input: StepInput) => StepOutput | void | Promise<StepOutput | void>;
 
 export interface LoopReport {
 	/** mean loss per epoch */
@@ -108,17 +118,49 @@ function checkLoop(o: LoopOptions) {
 		throw new RangeError(`training: batch size must be a whole number >= 1, got ${o.batchSize}`);
 	if (!(Number.isInteger(o.epochs) && o.epochs >= 0))
 		throw new RangeError(`training: epochs must be a whole number >= 0, got ${o.epochs}`);
+	const ahead = o.lookahead ?? 0;
+	if (!(Number.isInteger(ahead) && ahead >= 0))
+		throw new RangeError(`training: lookahead must be a whole number >= 0, got ${ahead}`);
 }
+
+interface Planned {
+	indices: ArrayLike<number>;
+	seed: number;
+}
+
+/** Every step's batch and seed, in the order the loop draws them from `rng`. */
+function* planSteps(opts: LoopOptions, rng: Rng): Generator<Planned> {
+	const batching = opts.batching ?? 'shuffle';
+	const { n, batchSize } = opts;
+	const perEpoch = stepsPerEpoch(n, batchSize, batching);
+	const all = batching === 'full' ? Int32Array.from({ length: n }, (_, i) => i) : null;
+	for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+		const order = batching === 'shuffle' ? permutation(n, rng) : null;
+		for (let s = 0; s < perEpoch; s++) {
+			const indices =
+				all ??
+				(order
+					? order.subarray(s * batchSize, Math.min(n, (s + 1) * batchSize))
+					: poissonLot(n, batchSize / n, rng));
+			const seed = opts.stepSeeds ? Math.floor(rng() * 2 ** 31) : 0;
+			yield { indices, seed };
+		}
+	}
+}
+
+const refusingRng: Rng = () => {
+	throw new Error('training: a step that draws from the run generator cannot use lookahead');
+};
 
 /** Runs `epochs` epochs of `step`; see the file comment for what the loop owns. */
 export async function trainLoop(opts: LoopOptions, step: Step): Promise<LoopReport> {
 	checkLoop(opts);
-	const batching = opts.batching ?? 'shuffle';
-	const { n, batchSize } = opts;
-	const perEpoch = stepsPerEpoch(n, batchSize, batching);
+	const perEpoch = stepsPerEpoch(opts.n, opts.batchSize, opts.batching);
 	const total = perEpoch * opts.epochs;
 	const rng = createRng(opts.seed);
-	const all = batching === 'full' ? Int32Array.from({ length: n }, (_, i) => i) : null;
+	const lookahead = opts.lookahead ?? 0;
+	const plan = planSteps(opts, rng);
+	const queue: Planned[] = [];
 	const report: LoopReport = {
 		losses: [],
 		epochMs: [],
@@ -137,16 +179,22 @@ export async function trainLoop(opts: LoopOptions, step: Step): Promise<LoopRepo
 			let seen = 0;
 			let counted = 0;
 			running = null;
-			const order = batching === 'shuffle' ? permutation(n, rng) : null;
 			for (let s = 0; s < perEpoch; s++) {
 				throwIfAborted(opts.signal);
-				const indices =
-					all ??
-					(order
-						? order.subarray(s * batchSize, Math.min(n, (s + 1) * batchSize))
-						: poissonLot(n, batchSize / n, rng));
-				const seed = opts.stepSeeds ? Math.floor(rng() * 2 ** 31) : 0;
-				const out = step({ indices, epoch, rng, seed }) ?? {};
+				while (queue.length <= lookahead) {
+					const next = plan.next();
+					if (next.done) break;
+					queue.push(next.value);
+				}
+				const { indices, seed } = queue.shift()!;
+				const out =
+					(await step({
+						indices,
+						epoch,
+						rng: lookahead ? refusingRng : rng,
+						seed,
+						upcomingSeeds: queue.map((p) => p.seed)
+					})) ?? {};
 				if (out.loss) {
 					if (running) {
 						const next: tf.Scalar = tf.add(running, out.loss);
