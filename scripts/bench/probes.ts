@@ -267,7 +267,7 @@ export const pgdCurve: Probe = {
  * MLP, data and batch size (50), after a warm-up epoch of each, 3 interleaved rounds of 5 epochs,
  * compute time only (yields excluded). Digits: [784, 64, 10] on 1,000 training digits; fraud:
  * [10, 32, 16, 1] on 500 transactions. dpEpochMs is DP-SGD as the lab trains it (Poisson lots,
- * padded to a multiple of 16: dpRowsPerStep rows per step against 50); dpExactEpochMs is DP-SGD on
+ * padded to a multiple of 16 on WebGL: dpRowsPerStep rows per step against 50); dpExactEpochMs is DP-SGD on
  * the plain run's exact shuffled batches, the cost of clipping and noise alone. The timings run
  * where the lab trains (its worker); longestTaskMsPrivacy[Fraud] is the page's main thread during
  * one training at the page's defaults (the baseline, then DP-SGD).

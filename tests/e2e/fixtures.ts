@@ -26,6 +26,12 @@ export interface Hooks {
 		loseWebGLContext(): boolean;
 		/** the lab's worker (src/lib/runtime/worker), null before its first task */
 		worker(): Promise<WorkerState | null>;
+		/** draws through the worker's DP-SGD noise source, each announced ahead */
+		workerNoise(requests: { count: number; std: number; seed: number }[]): Promise<{
+			values: Float32Array[];
+			/** draws the noise worker made, and draws made on the spot, since the worker started */
+			stats: { parallel: number; inline: number } | null;
+		}>;
 	};
 	[lab: string]: unknown;
 }

@@ -70,4 +70,12 @@ test('the bulk noise generator gives the browser the same bytes as Node', async 
 		)
 	);
 	expect(browser).toEqual(node);
+	// through its WebAssembly loop (the page's policy allows compiling it)
+	expect(
+		await page.evaluate(() =>
+			(
+				globalThis as unknown as { __aiLabHooks: { runtime: { noiseEngine(): string } } }
+			).__aiLabHooks.runtime.noiseEngine()
+		)
+	).toBe('wasm');
 });

@@ -1,4 +1,4 @@
-import { test, expect, hooks } from './fixtures';
+import { test, expect, hooks, type Hooks } from './fixtures';
 
 // The heavy lab runs train in the lab's worker (src/lib/runtime/worker): the page's main thread
 // only draws. On both backends: where the run went, its results, cancel, and the worker's
@@ -108,4 +108,39 @@ test('the label-flip sweep fits in the worker; a second press restarts it there 
 	await expect(page.getByTestId('defence-cost').locator('tbody tr')).toHaveCount(3);
 	expect((await lab.worker())?.numTensors).toBe(0);
 	expect(errors).toEqual([]);
+});
+
+test('DP-SGD noise made in parallel in the worker is the generator’s own bits, step after step', async ({
+	page,
+	open
+}) => {
+	const { gaussianNoise } = await import('../../src/lib/base/gaussian');
+	await open('labs/privacy/');
+	const draw = (requests: { count: number; std: number; seed: number }[]) =>
+		page.evaluate(async (r) => {
+			const { values, stats } = await (
+				globalThis as unknown as { __aiLabHooks: Hooks }
+			).__aiLabHooks.runtime.workerNoise(r);
+			// each draw's first and last 64 values
+			const ends = values.map((v) => [...v.subarray(0, 64), ...v.subarray(-64)]);
+			return { ends, stats };
+		}, requests);
+	// the first task starts the lab's worker and its noise worker
+	await draw([{ count: 10, std: 1, seed: 1 }]);
+	await expect
+		.poll(async () => (await draw([{ count: 10, std: 1, seed: 2 }])).stats?.parallel ?? 0)
+		.toBeGreaterThan(0);
+	// a digit MLP's worth of draws per step, announced ahead as DP-SGD announces them, in slots
+	// the noise worker fills (more steps than slots, so slots are reused)
+	const requests = [11, 12, 13, 14, 15, 16].map((seed) => ({ count: 50_890, std: 1.1, seed }));
+	const before = (await draw([])).stats!;
+	const { ends, stats } = await draw(requests);
+	expect(ends).toHaveLength(requests.length);
+	requests.forEach(({ count, std, seed }, k) => {
+		const node = gaussianNoise(count, std, seed);
+		expect(ends[k]).toEqual([...node.subarray(0, 64), ...node.subarray(-64)]);
+	});
+	// all but perhaps the first came from the noise worker
+	expect(stats!.parallel - before.parallel).toBeGreaterThanOrEqual(requests.length - 1);
+	expect((await hooks(page).worker())?.numTensors).toBe(0);
 });

@@ -261,15 +261,16 @@ describe('DP-SGD training', () => {
 		disposeMlp(mlp);
 	});
 
-	it('pads Poisson lots to a multiple of 16 but computes shuffled batches exactly, and counts both', async () => {
+	it('computes Poisson lots and shuffled batches on their own rows off WebGL, and counts both', async () => {
 		const mlp = createMlp(sizes, 1);
 		const opts = { sigma: 1, clip: 1, batchSize: 20, epochs: 2, learningRate: 0.2, seed: 3 };
 		const poisson = await trainDpSgd(mlp, rows, labels, opts);
 		const shuffle = await trainDpSgd(mlp, rows, labels, { ...opts, sampling: 'shuffle' });
 		const plain = await trainSgd(mlp, rows, labels, opts);
 		expect(poisson.steps).toBe(12);
-		expect(poisson.rowsComputed % 16).toBe(0);
-		expect(poisson.rowsComputed).toBeGreaterThan(poisson.examplesSeen);
+		// padding to a multiple of 16 rows is WebGL's alone (fewer shader shapes)
+		expect(tf.getBackend()).not.toBe('webgl');
+		expect(poisson.rowsComputed).toBe(poisson.examplesSeen);
 		expect(shuffle.rowsComputed).toBe(240);
 		expect(shuffle.examplesSeen).toBe(240);
 		expect(plain).toMatchObject({ rowsComputed: 240, examplesSeen: 240, steps: 12 });

@@ -31,14 +31,15 @@ import {
 } from '$lib/runtime/backend-browser';
 import { classifierFromModel, type Classifier } from '$lib/ml/classifier';
 import { abandonReadbacks } from '$lib/ml/tensors';
-import { gaussianNoise } from '$lib/base/gaussian';
+import { gaussianNoise, noiseEngine } from '$lib/base/gaussian';
 import { modelCardPath, parseModelCard, type ModelCard } from '$lib/ml/model-card';
 import { modelFromArtifacts, modelPath, type ModelId } from '$lib/ml/models';
 import type { SmoothedModelId } from '$lib/ml/model-ids';
 import { loadMnist, type DigitSet, type MnistSplit } from '$lib/data/mnist';
 import { assetUrl, fetchAsset } from './assets';
 import { registerTestHook } from './test-hooks';
-import { workerState } from './worker/client';
+import { offMainThread, workerState } from './worker/client';
+import type { NoiseRequest } from '$lib/ml/privacy/noise';
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
 
@@ -238,8 +239,13 @@ export class LabRuntime {
 			wasm: () => this.wasm,
 			// the bulk noise generator, so a test can check it gives Node's bytes in the browser
 			gaussianNoise,
+			noiseEngine,
 			// the lab's worker: its tensor count, backend and threads (null before its first task)
-			worker: workerState
+			worker: workerState,
+			// noise drawn in the lab's worker as DP-SGD draws it there (its parallel source)
+			workerNoise: async (requests: NoiseRequest[]) =>
+				(await offMainThread('noiseDraws', { requests }, { signal: new AbortController().signal }))
+					.result
 		});
 	}
 }

@@ -11,9 +11,9 @@
  * Nothing runs at import. Functions that return tensors leave tidy to the caller.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussianNoise } from '../../base/gaussian';
 import { labelCrossEntropy, meanCrossEntropy } from '../losses';
 import { mlpLogits, mlpVariables, type Mlp } from '../mlp';
+import { inlineNoise, type NoiseSource } from './noise';
 import {
 	stepsPerEpoch as loopStepsPerEpoch,
 	trainLoop,
@@ -169,7 +169,12 @@ export interface DpSgdOptions extends SgdOptions {
 	clip: number;
 	/** default 'poisson' */
 	sampling?: Sampling;
+	/** where the noise is drawn (the same bits from any source); default inlineNoise */
+	noise?: NoiseSource;
 }
+
+/** Steps whose noise is announced ahead, so a parallel source has it ready when they start. */
+const NOISE_LOOKAHEAD = 2;
 
 /** What a run reports: the shared loop's report (losses, epoch times, steps, rows). */
 export type TrainReport = LoopReport;
@@ -250,13 +255,22 @@ function gather(
 	}
 }
 
-// Poisson batches vary in size; padding them up to a multiple of this keeps the number of distinct
-// tensor shapes (and so of compiled WebGL programs) small. Padding rows carry a zero mask.
-const PAD = 16;
+/**
+ * Poisson batches vary in size; on WebGL, padding them up to a multiple of 16 rows keeps the
+ * number of distinct tensor shapes (and so of compiled shader programs) small. Padding rows carry
+ * a zero mask. WASM and CPU compile nothing per shape, so they compute on the lot's own rows.
+ */
+const padRows = () => (tf.getBackend() === 'webgl' ? 16 : 1);
 
 /** The loop options both trainers pass: the same seed and sampling give the same batches. */
-function loopOptions(n: number, opts: SgdOptions, batching: Sampling): LoopOptions {
+function loopOptions(
+	n: number,
+	opts: SgdOptions,
+	batching: Sampling,
+	lookahead = 0
+): LoopOptions {
 	return {
+		lookahead,
 		n,
 		batchSize: opts.batchSize,
 		epochs: opts.epochs,
@@ -294,46 +308,52 @@ export async function trainDpSgd(
 	const sampling = opts.sampling ?? 'poisson';
 	const d = mlp.sizes[0];
 	const optimizer = new SgdStep(mlpVariables(mlp), opts.learningRate, opts.momentum ?? 0);
+	const noiseCount = mlpVariables(mlp).reduce((n, v) => n + v.size, 0);
+	const std = opts.sigma * opts.clip;
+	const source = opts.noise ?? inlineNoise;
+	const lookahead = opts.sigma > 0 ? NOISE_LOOKAHEAD : 0;
 	try {
-		return await trainLoop(loopOptions(labels.length, opts, sampling), ({ indices, seed }) => {
-			const noiseSeed = seed;
-			const m = indices.length;
-			// Poisson lots vary in size, so they are padded (see PAD); shuffled batches need not be.
-			const padded = sampling === 'poisson' ? Math.max(PAD, Math.ceil(m / PAD) * PAD) : m;
-			const bx = new Float32Array(padded * d);
-			const by = new Int32Array(padded);
-			const bm = new Float32Array(padded);
-			gather(rows, labels, d, indices, bx, by, bm);
-			// The denominator is public: the expected lot size, not the (private) actual count.
-			const denominator = sampling === 'poisson' ? opts.batchSize : Math.max(1, m);
-			const lossSum = tf.tidy(() => {
-				const x = tf.tensor2d(bx, [padded, d]);
-				const y = tf.tensor1d(by, 'int32');
-				const mask = tf.tensor1d(bm);
-				const { grads, lossSum } = clippedGradientSum(mlp, x, y, opts.clip, mask);
-				// One fresh draw of N(0, sigma^2 C^2) noise for every weight, seeded for this step.
-				const noise =
-					opts.sigma > 0
-						? gaussianNoise(
-								grads.reduce((n, g) => n + g.size, 0),
-								opts.sigma * opts.clip,
-								noiseSeed
-							)
-						: null;
-				let offset = 0;
-				optimizer.apply(
-					grads.map((g) => {
-						if (!noise) return tf.div(g, denominator);
-						const part = noise.subarray(offset, offset + g.size);
-						offset += g.size;
-						return tf.div(tf.add(g, tf.tensor(part, g.shape)), denominator);
-					})
-				);
-				return lossSum;
-			});
-			return { loss: lossSum, count: m, rows: padded };
-		});
+		return await trainLoop(
+			loopOptions(labels.length, opts, sampling, lookahead),
+			async ({ indices, seed, upcomingSeeds }) => {
+				// One fresh draw of N(0, sigma^2 C^2) noise for every weight, seeded for this step;
+				// the next steps' draws are announced so a parallel source makes them meanwhile.
+				let noise: Float32Array | null = null;
+				if (opts.sigma > 0) {
+					source.ahead(upcomingSeeds.map((s) => ({ count: noiseCount, std, seed: s })));
+					noise = await source.draw({ count: noiseCount, std, seed });
+				}
+				const m = indices.length;
+				// Poisson lots vary in size, so they are padded (see padRows); shuffled batches need not be.
+				const pad = sampling === 'poisson' ? padRows() : 1;
+				const padded = Math.max(pad, Math.ceil(m / pad) * pad);
+				const bx = new Float32Array(padded * d);
+				const by = new Int32Array(padded);
+				const bm = new Float32Array(padded);
+				gather(rows, labels, d, indices, bx, by, bm);
+				// The denominator is public: the expected lot size, not the (private) actual count.
+				const denominator = sampling === 'poisson' ? opts.batchSize : Math.max(1, m);
+				const lossSum = tf.tidy(() => {
+					const x = tf.tensor2d(bx, [padded, d]);
+					const y = tf.tensor1d(by, 'int32');
+					const mask = tf.tensor1d(bm);
+					const { grads, lossSum } = clippedGradientSum(mlp, x, y, opts.clip, mask);
+					let offset = 0;
+					optimizer.apply(
+						grads.map((g) => {
+							if (!noise) return tf.div(g, denominator);
+							const part = noise.subarray(offset, offset + g.size);
+							offset += g.size;
+							return tf.div(tf.add(g, tf.tensor(part, g.shape)), denominator);
+						})
+					);
+					return lossSum;
+				});
+				return { loss: lossSum, count: m, rows: padded };
+			}
+		);
 	} finally {
+		source.reset();
 		optimizer.dispose();
 	}
 }

@@ -11,6 +11,7 @@ import { MNIST_CLASSES, MNIST_PIXELS, gatherDigits, type DigitSet } from '../../
 import { createMlp, disposeMlp, type Mlp } from '../mlp';
 import { createRng, permutation } from '../../base/rng';
 import { trainDpSgd, trainSgd, stepsPerEpoch, type Sampling } from './dp-sgd';
+import type { NoiseSource } from './noise';
 import {
 	advantageBound,
 	chanceAdvantage,
@@ -210,6 +211,8 @@ export interface RunHooks {
 	 * the very same model (the inversion lab inverts it). Awaited.
 	 */
 	onTrained?: (mlp: Mlp) => Promise<void> | void;
+	/** where DP-SGD's noise is drawn (default on the spot; the same bits from any source) */
+	noise?: NoiseSource;
 }
 
 /** Trains a fresh MLP on `data` with `cfg`, evaluates it, attacks it, disposes it. */
@@ -246,7 +249,8 @@ export async function runPrivacyExperiment(
 						...common,
 						sigma: cfg.sigma,
 						clip: cfg.clip,
-						sampling: cfg.sampling
+						sampling: cfg.sampling,
+						noise: hooks.noise
 					});
 		await hooks.onTrained?.(mlp);
 		const [memberLosses, nonMemberLosses] = [
@@ -297,8 +301,8 @@ export async function runPrivacyExperiment(
 }
 
 export interface EpochTimes {
-	/** mean compute time of one DP-SGD epoch as the lab trains it: Poisson lots padded to a
-	 * multiple of 16 rows, per-example clipping, noise */
+	/** mean compute time of one DP-SGD epoch as the lab trains it: Poisson lots (padded to a
+	 * multiple of 16 rows on WebGL), per-example clipping, noise */
 	dpEpochMs: number;
 	/** mean compute time of one DP-SGD epoch on the same shuffled exact batches as plain SGD: the
 	 * cost of clipping and noise alone, without sampling and padding */
@@ -325,14 +329,13 @@ export async function measureEpochTimes(
 	data: PrivacyData,
 	cfg: Pick<RunConfig, 'sigma' | 'clip' | 'batchSize' | 'learningRate' | 'seed'>,
 	epochs: number,
-	signal?: AbortSignal,
-	rounds = 3
+	{ signal, noise, rounds = 3 }: { signal?: AbortSignal; noise?: NoiseSource; rounds?: number } = {}
 ): Promise<EpochTimes> {
 	if (!(Number.isInteger(epochs) && epochs >= 1 && Number.isInteger(rounds) && rounds >= 1))
 		throw new RangeError(`measureEpochTimes: epochs and rounds must be whole numbers >= 1`);
 	const info = DATASET_INFO[data.dataset];
 	const { rows, labels } = data.members;
-	const noise = { sigma: cfg.sigma ?? 1, clip: cfg.clip };
+	const dpNoise = { sigma: cfg.sigma ?? 1, clip: cfg.clip };
 	type Trainer = 'dp' | 'dpExact' | 'plain';
 	const trainers: Trainer[] = ['dp', 'dpExact', 'plain'];
 	const times: Record<Trainer, number[]> = { dp: [], dpExact: [], plain: [] };
@@ -346,7 +349,8 @@ export async function measureEpochTimes(
 				? await trainSgd(mlp, rows, labels, o)
 				: await trainDpSgd(mlp, rows, labels, {
 						...o,
-						...noise,
+						...dpNoise,
+						noise,
 						sampling: t === 'dp' ? 'poisson' : 'shuffle'
 					});
 		} finally {

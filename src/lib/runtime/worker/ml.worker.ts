@@ -16,6 +16,7 @@ import {
 	wasmFeatures,
 	withTimeout
 } from '../backend-browser';
+import { parallelNoise } from './noise-source';
 import type { FromWorker, ToWorker } from './protocol';
 import { dropKept, TASKS, type TaskContext } from './tasks';
 
@@ -23,6 +24,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (message: FromWorker) => scope.postMessage(message);
 
 const controllers = new Map<number, AbortController>();
+/** DP-SGD's noise, made in a worker of this worker's own on the other core */
+const noise = parallelNoise();
 let active: BackendName | null = null;
 let queue: Promise<void> = Promise.resolve();
 
@@ -75,7 +78,8 @@ async function run(message: Extract<ToWorker, { type: 'run' }>) {
 		const ctx: TaskContext = {
 			signal: controller.signal,
 			progress: (fraction) => post({ type: 'progress', id, fraction }),
-			event: (payload) => post({ type: 'event', id, payload })
+			event: (payload) => post({ type: 'event', id, payload }),
+			noise
 		};
 		const task = TASKS[message.task] as (args: unknown, ctx: TaskContext) => Promise<unknown>;
 		const result = await task(message.args, ctx);

@@ -19,6 +19,7 @@ import {
 	type PrivacyData,
 	type RunConfig
 } from '$lib/ml/privacy/experiment';
+import { inlineNoise, type NoiseRequest, type NoiseSource } from '$lib/ml/privacy/noise';
 
 export interface TaskContext {
 	signal: AbortSignal;
@@ -26,6 +27,8 @@ export interface TaskContext {
 	progress(fraction: number): void;
 	/** a partial result the page shows while the task runs (a training curve's next point) */
 	event(payload: unknown): void;
+	/** where DP-SGD draws its noise: the worker has it made on another core; default inline */
+	noise?: NoiseSource;
 }
 
 /**
@@ -94,7 +97,8 @@ export const TASKS = {
 		runPrivacyExperiment(a.data, a.config, {
 			signal: ctx.signal,
 			onEpoch: (point: EpochPoint) => ctx.event(point),
-			onProgress: (done, total) => ctx.progress(done / total)
+			onProgress: (done, total) => ctx.progress(done / total),
+			noise: ctx.noise
 		}),
 
 	/** One label-flip sweep, every rate x seed, for one defence (poisoning lab, sweep panel). */
@@ -149,7 +153,25 @@ export const TASKS = {
 	epochTimes: (
 		a: { data: PrivacyData; config: Parameters<typeof measureEpochTimes>[1]; epochs: number },
 		ctx: TaskContext
-	) => measureEpochTimes(a.data, a.config, a.epochs, ctx.signal)
+	) => measureEpochTimes(a.data, a.config, a.epochs, { signal: ctx.signal, noise: ctx.noise }),
+
+	/**
+	 * Draws through the noise source DP-SGD uses here, each announced ahead as DP-SGD announces its
+	 * steps' (for the tests: the worker's parallel draws must be gaussianNoise's bits).
+	 */
+	noiseDraws: async (a: { requests: NoiseRequest[] }, ctx: TaskContext) => {
+		const source = ctx.noise ?? inlineNoise;
+		const out: Float32Array[] = [];
+		try {
+			for (let k = 0; k < a.requests.length; k++) {
+				source.ahead(a.requests.slice(k + 1));
+				out.push((await source.draw(a.requests[k])).slice());
+			}
+		} finally {
+			source.reset();
+		}
+		return { values: out, stats: source.stats?.() ?? null };
+	}
 };
 
 export type TaskName = keyof typeof TASKS;
