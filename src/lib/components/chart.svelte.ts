@@ -119,38 +119,49 @@ let warmed = false;
 export function warmCharts() {
 	if (warmed || typeof document === 'undefined') return;
 	warmed = true;
-	const run = () => {
-		const palette = untrack(chartPalette);
+	const points = [0, 0.25, 0.5, 0.75, 1].map((x) => ({ x, y: x * x }));
+	const kinds = [
+		{ type: 'line', data: { datasets: [{ label: 'warm-up', data: points }] } },
+		{
+			type: 'bar',
+			data: { labels: ['a', 'b'], datasets: [{ label: 'warm-up', data: [0.3, 0.7] }] }
+		}
+	];
+	// one chart per idle period (each takes a few tens of ms the first time), so that the warm-up
+	// is never a long task of its own
+	const next = (deadline?: IdleDeadline) => {
+		if (deadline && deadline.timeRemaining() < 40 && !deadline.didTimeout) return later();
+		const kind = kinds.shift();
+		if (!kind) return;
 		const canvas = document.createElement('canvas');
 		canvas.width = 480;
 		canvas.height = 240;
-		const points = [0, 0.25, 0.5, 0.75, 1].map((x) => ({ x, y: x * x }));
-		for (const type of ['line', 'bar'] as const) {
-			const config = {
-				type,
-				data:
-					type === 'line'
-						? { datasets: [{ label: 'warm-up', data: points }] }
-						: { labels: ['a', 'b'], datasets: [{ label: 'warm-up', data: [0.3, 0.7] }] },
-				options: {
-					responsive: false,
-					scales: {
-						x: {
-							type: type === 'line' ? 'linear' : 'category',
-							title: { display: true, text: 'x' }
-						},
-						y: { type: 'linear', title: { display: true, text: 'y' } }
-					}
+		const config = {
+			...kind,
+			options: {
+				responsive: false,
+				scales: {
+					x: {
+						type: kind.type === 'line' ? 'linear' : 'category',
+						title: { display: true, text: 'x' }
+					},
+					y: { type: 'linear', title: { display: true, text: 'y' } }
 				}
-			};
-			new Chart(
-				canvas,
-				themeConfig(config, palette, FONT_SIZE) as unknown as ChartConfiguration
-			).destroy();
-		}
+			}
+		};
+		const palette = untrack(chartPalette);
+		new Chart(
+			canvas,
+			themeConfig(config, palette, FONT_SIZE) as unknown as ChartConfiguration
+		).destroy();
+		later();
 	};
-	if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-	else setTimeout(run, 200);
+	const later = () => {
+		if (!kinds.length) return;
+		if (typeof requestIdleCallback === 'function') requestIdleCallback(next, { timeout: 5000 });
+		else setTimeout(next, 200);
+	};
+	later();
 }
 
 /**
