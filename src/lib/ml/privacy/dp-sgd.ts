@@ -263,12 +263,7 @@ function gather(
 const padRows = () => (tf.getBackend() === 'webgl' ? 16 : 1);
 
 /** The loop options both trainers pass: the same seed and sampling give the same batches. */
-function loopOptions(
-	n: number,
-	opts: SgdOptions,
-	batching: Sampling,
-	lookahead = 0
-): LoopOptions {
+function loopOptions(n: number, opts: SgdOptions, batching: Sampling, lookahead = 0): LoopOptions {
 	return {
 		lookahead,
 		n,

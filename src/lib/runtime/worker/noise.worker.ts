@@ -16,7 +16,9 @@ export interface SlotRequest extends NoiseRequest {
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-scope.onmessage = (event: MessageEvent<SlotRequest | { type: 'hello'; status: SharedArrayBuffer }>) => {
+scope.onmessage = (
+	event: MessageEvent<SlotRequest | { type: 'hello'; status: SharedArrayBuffer }>
+) => {
 	const m = event.data;
 	if ('type' in m) {
 		// the status buffer's last word says the worker is alive (the trainer only waits on a live one)
