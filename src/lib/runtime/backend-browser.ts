@@ -71,7 +71,7 @@ async function repairThreadedWorkerSource() {
 		`(function () {\n${original}\nreturn WasmBackendModuleThreadedSimd;\n})()`;
 }
 
-async function loadBackendCode(name: BackendName) {
+async function loadBackendCode(name: BackendName, wasmThreads: boolean) {
 	if (name === 'webgl') {
 		const webgl = await import('@tensorflow/tfjs-backend-webgl');
 		// After a lost context the old backend was removed; register a fresh one.
@@ -82,6 +82,8 @@ async function loadBackendCode(name: BackendName) {
 	} else if (name === 'wasm') {
 		await repairThreadedWorkerSource();
 		const wasm = await import('@tensorflow/tfjs-backend-wasm');
+		// the flag exists once the backend's module has registered it (setting it before throws)
+		if (!wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 		// tfjs defaults to half the logical cores; XNNPACK runs work on the calling thread too, so
 		// ask for one thread per core. (tfjs 4.22 may still report a pool of 1: tensorflow/tfjs#6081.)
 		if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) {
@@ -106,8 +108,7 @@ export async function activateBrowserBackend(
 	{ wasmThreads = true }: { wasmThreads?: boolean } = {}
 ): Promise<void> {
 	tf.env().set('PROD', true);
-	if (name === 'wasm' && !wasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-	await activateBackend(name, () => loadBackendCode(name));
+	await activateBackend(name, () => loadBackendCode(name, wasmThreads));
 }
 
 /**
