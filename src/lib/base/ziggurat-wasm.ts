@@ -80,8 +80,15 @@ const [COUNT, STD, A, B, C, D, N, HZ, T, IZ, P, X] = [0, 1, 2, 3, 4, 5, 6, 7, 8,
 const get = (i: number) => [op.get, i];
 const set = (i: number) => [op.set, i];
 const i32 = (v: number) => [op.i32Const, ...sleb(v)];
-/** x = x OP y for two locals */
+/** x = x ^ y for two locals */
 const xorInto = (x: number, y: number) => [...get(x), ...get(y), op.i32Xor, ...set(x)];
+/** x = x OP k for a local and an i32 constant */
+const updateBy = (x: number, opcode: number, k: number) => [
+	...get(x),
+	...i32(k),
+	opcode,
+	...set(x)
+];
 /** memarg: alignment (log2) and offset */
 const mem = (align: number, offset: number) => [align, ...uleb(offset)];
 
@@ -129,10 +136,7 @@ function fillBody(): number[] {
 		...xorInto(B, C),
 		...xorInto(A, D),
 		...xorInto(C, T),
-		...get(D),
-		...i32(11),
-		op.i32Rotl,
-		...set(D),
+		...updateBy(D, op.i32Rotl, 11),
 		// iz = hz & 127
 		...get(HZ),
 		...i32(127),
@@ -183,14 +187,8 @@ function fillBody(): number[] {
 		op.f32DemoteF64,
 		op.f32Store,
 		...mem(2, 0),
-		...get(P),
-		...i32(4),
-		op.i32Add,
-		...set(P),
-		...get(N),
-		...i32(1),
-		op.i32Add,
-		...set(N),
+		...updateBy(P, op.i32Add, 4),
+		...updateBy(N, op.i32Add, 1),
 		op.br,
 		0,
 		op.end,

@@ -26,7 +26,6 @@ interface Slot {
 	/** the request it holds, or null when free */
 	key: string | null;
 	id: number;
-	count: number;
 }
 
 const keyOf = ({ count, std, seed }: NoiseRequest) => `${seed}|${count}|${std}`;
@@ -83,24 +82,25 @@ export function parallelNoise(): NoiseSource {
 
 	const alive = () => status !== null && Atomics.load(status, SLOTS) === 1;
 
-	function ask(request: NoiseRequest): Slot | null {
+	/** Hands the request to the worker in a free slot; the slot's index, or -1 if none. */
+	function ask(request: NoiseRequest): number {
 		const w = theWorker();
-		if (!w || !status) return null;
-		let index = slots.findIndex((s) => s.key === null && s.count >= request.count);
+		if (!w || !status) return -1;
+		const bytes = request.count * 4;
+		let index = slots.findIndex((s) => s.key === null && s.data.byteLength >= bytes);
 		if (index < 0 && slots.length < SLOTS) {
-			slots.push({ data: new SharedArrayBuffer(request.count * 4), key: null, id: 0, count: 0 });
+			slots.push({ data: new SharedArrayBuffer(bytes), key: null, id: 0 });
 			index = slots.length - 1;
 		}
 		if (index < 0) {
 			// no free slot of that size: grow a free one
 			index = slots.findIndex((s) => s.key === null);
-			if (index < 0) return null;
-			slots[index].data = new SharedArrayBuffer(request.count * 4);
+			if (index < 0) return -1;
+			slots[index].data = new SharedArrayBuffer(bytes);
 		}
 		const slot = slots[index];
 		slot.key = keyOf(request);
 		slot.id = nextId++;
-		slot.count = Math.max(slot.count, request.count);
 		const message: SlotRequest = {
 			...request,
 			id: slot.id,
@@ -109,7 +109,7 @@ export function parallelNoise(): NoiseSource {
 			status: status.buffer as SharedArrayBuffer
 		};
 		w.postMessage(message);
-		return slot;
+		return index;
 	}
 
 	/** The slot's draws once the worker has written them, or null if it does not in time. */
@@ -143,7 +143,7 @@ export function parallelNoise(): NoiseSource {
 		draw(request) {
 			const key = keyOf(request);
 			let index = slots.findIndex((s) => s.key === key);
-			if (index < 0 && ask(request)) index = slots.findIndex((s) => s.key === key);
+			if (index < 0) index = ask(request);
 			if (index < 0) return inline(request);
 			const slot = slots[index];
 			const values = take(slot, index, request.count);
